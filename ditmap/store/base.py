@@ -1,0 +1,162 @@
+"""The store's interface: what callers (the dashboard, the CLI) may rely on, whatever database is behind it.
+
+The SQLite implementation is `ditmap.store.sqlite.SqliteStore`; a server database can implement
+the same interface later without touching callers. Every write is one edit operation
+(`ditmap.operations`), so history, undo/redo, diff and co-editing all come from one mechanism.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+
+from ditmap.model import DitMap
+from ditmap.operations import Operation
+
+
+@dataclass(frozen=True, slots=True)
+class MapInfo:
+    """A saved map as listed on the home page."""
+
+    id: str
+    name: str
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    archived: bool = False
+    deleted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One applied operation in a map's history."""
+
+    version: int  # the version this edit produced
+    op: Operation
+    inverse: Operation
+    sentence: str  # the operation's describe() sentence
+    author: str
+    at: dt.datetime
+    undo_of: int | None = None  # set when this edit undid the edit that produced that version
+    redo_of: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """The result of a successful write."""
+
+    version: int
+    map: DitMap
+    edit: Edit
+    merged: bool = False  # True when it was made against a stale version and merged safely
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    name: str
+    version: int
+    at: dt.datetime
+    author: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    field: str
+    before: object
+    after: object
+
+
+@dataclass(frozen=True, slots=True)
+class ItemDiff:
+    kind: str  # person, relationship, pattern, enactment, session, comment, client
+    id: str
+    label: str
+    change: str  # "added", "removed" or "changed"
+    fields: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MapDiff:
+    from_version: int
+    to_version: int
+    items: tuple[ItemDiff, ...] = field(default_factory=tuple)
+
+    @property
+    def empty(self) -> bool:
+        return not self.items
+
+
+class StoreError(Exception):
+    """A store operation that cannot be done, with a message for the user."""
+
+
+class MapNotFound(StoreError):
+    pass
+
+
+class Conflict(StoreError):
+    """An edit made against a stale view collided with someone else's edit to the same field.
+
+    Nothing was written. `theirs` are the edits since `base_version` that touched the same fields,
+    so the UI can show what the other person changed and let this person decide.
+    """
+
+    def __init__(self, message: str, base_version: int, current_version: int, theirs: tuple[Edit, ...]):
+        super().__init__(message)
+        self.base_version = base_version
+        self.current_version = current_version
+        self.theirs = theirs
+
+
+class Store(ABC):
+    """Saved maps, their full edit history, snapshots, and a change feed for live co-editing."""
+
+    # maps
+    @abstractmethod
+    def list_maps(self, *, include_archived: bool = False, include_deleted: bool = False) -> list[MapInfo]: ...
+    @abstractmethod
+    def create_map(self, name: str, m: DitMap, *, author: str = "") -> MapInfo: ...
+    @abstractmethod
+    def info(self, map_id: str) -> MapInfo: ...
+    @abstractmethod
+    def rename(self, map_id: str, name: str) -> MapInfo: ...
+    @abstractmethod
+    def duplicate(self, map_id: str, name: str) -> MapInfo: ...
+    @abstractmethod
+    def set_archived(self, map_id: str, archived: bool) -> MapInfo: ...
+    @abstractmethod
+    def set_deleted(self, map_id: str, deleted: bool) -> MapInfo: ...  # soft delete / restore
+
+    # reading
+    @abstractmethod
+    def load(self, map_id: str) -> tuple[DitMap, int]: ...  # (current map, its version)
+    @abstractmethod
+    def version(self, map_id: str) -> int: ...  # cheap: for polling every second
+    @abstractmethod
+    def edits_since(self, map_id: str, version: int) -> list[Edit]: ...  # the change feed
+    @abstractmethod
+    def history(self, map_id: str, *, limit: int | None = None) -> list[Edit]: ...  # newest first
+    @abstractmethod
+    def map_at(self, map_id: str, version: int) -> DitMap: ...
+    @abstractmethod
+    def diff(self, map_id: str, from_version: int, to_version: int) -> MapDiff: ...
+
+    # writing
+    @abstractmethod
+    def apply(self, map_id: str, op: Operation, *, base_version: int, author: str = "") -> Applied:
+        """Apply one operation in one transaction. Raises `Conflict` (nothing written) or OperationError."""
+    @abstractmethod
+    def undo(self, map_id: str, *, author: str = "") -> Applied | None: ...  # None: nothing to undo
+    @abstractmethod
+    def redo(self, map_id: str, *, author: str = "") -> Applied | None: ...
+    @abstractmethod
+    def can_undo(self, map_id: str) -> bool: ...
+    @abstractmethod
+    def can_redo(self, map_id: str) -> bool: ...
+
+    # snapshots
+    @abstractmethod
+    def snapshot(self, map_id: str, name: str, *, author: str = "") -> Snapshot: ...
+    @abstractmethod
+    def snapshots(self, map_id: str) -> list[Snapshot]: ...
