@@ -63,12 +63,12 @@ def check_collections(collections: Mapping[str, Sequence[Any]]) -> list[Problem]
     anchor_fields = {"person": "people", "relationship": "relationships", "pattern": "patterns"}
     for i, c in enumerate(collections.get("comments", ())):
         kind = _get(c, "anchor_kind")
-        if kind in anchor_fields:
+        if isinstance(kind, str) and kind in anchor_fields:  # a malformed file may hold a list here
             ref(f"comments[{i}].anchor", _get(c, "anchor"), anchor_fields[kind], kind)
     numbers: set[int] = set()
     for i, s in enumerate(collections.get("sessions", ())):
         n = _get(s, "number")
-        if isinstance(n, int):
+        if isinstance(n, int) and not isinstance(n, bool):
             if n in numbers:
                 problems.append(Problem(f"sessions[{i}].number", f"duplicate session number {n}"))
             numbers.add(n)

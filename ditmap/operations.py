@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from ditmap.integrity import Problem, check_map, dependents
 from ditmap.model import COLLECTIONS, DitMap, Id, Position
 from ditmap.model import Client as _Client
+from ditmap.validation import problems_from_error
 
 ItemKind = Literal["person", "relationship", "pattern", "enactment", "session", "comment"]
 
@@ -50,12 +51,9 @@ def new_id(m: DitMap, kind: str) -> str:
             return candidate
 
 
-def _validation_problems(err: ValidationError, prefix: str) -> list[Problem]:
-    out = []
-    for e in err.errors():
-        loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"])
-        out.append(Problem(f"{prefix}{loc}", e["msg"]))
-    return out
+def _validation_problems(err: ValidationError, prefix: str, model: type[BaseModel]) -> list[Problem]:
+    """pydantic's errors in the same clinician words as a file's (`must be a whole number from 1 to 5`)."""
+    return problems_from_error(err, model, prefix)
 
 
 def _index_of(m: DitMap, kind: str, item_id: str) -> int:
@@ -171,7 +169,7 @@ class UpdateItem(_Op):
         try:
             items[i] = model.model_validate(data)
         except ValidationError as err:
-            raise OperationError(_validation_problems(err, f"{field}[{i}]")) from None
+            raise OperationError(_validation_problems(err, f"{field}[{i}]", model)) from None
         return _checked(m.model_copy(update={field: tuple(items)}))
 
     def inverse(self, before: DitMap) -> Operation:
@@ -180,8 +178,7 @@ class UpdateItem(_Op):
         return UpdateItem(kind=self.kind, id=self.id, changes={k: old_data[k] for k in self.changes})
 
     def describe(self, before: DitMap) -> str:
-        name = (_relationship_label(before, self.id) if self.kind == "relationship"
-                else before.label_of(self.kind, self.id))
+        name = _item_name(before, self.kind, self.id)
         if self.kind == "comment" and self.changes.get("status") == "resolved":
             return "Resolved a comment"
         noun = {"pattern": "pattern ", "enactment": "link ", "comment": "a comment"}.get(self.kind, "")
@@ -239,8 +236,7 @@ class RemoveItem(_Op):
         return Batch(ops=ops, description=f"Restored {before.label_of(self.kind, self.id)}")
 
     def describe(self, before: DitMap) -> str:
-        name = (_relationship_label(before, self.id) if self.kind == "relationship"
-                else before.label_of(self.kind, self.id))
+        name = _item_name(before, self.kind, self.id)
         noun = {"pattern": "pattern ", "enactment": "link ", "comment": "a comment"}.get(self.kind, "")
         subject = "a comment" if self.kind == "comment" else f"{noun}{name}"
         extra = len(dependents(before, self.kind, self.id)) if self.cascade else 0
@@ -342,7 +338,7 @@ class UpdateClient(_Op):
         try:
             client = _Client.model_validate(m.client.model_dump(mode="json") | self.changes)
         except ValidationError as err:
-            raise OperationError(_validation_problems(err, "client")) from None
+            raise OperationError(_validation_problems(err, "client", _Client)) from None
         return m.model_copy(update={"client": client})
 
     def inverse(self, before: DitMap) -> Operation:
@@ -417,6 +413,17 @@ def parse_operation(data: dict[str, Any] | str | bytes) -> Operation:
 def dump_operation(op: Operation) -> dict[str, Any]:
     """The JSON-ready form of an operation (inverse of `parse_operation`)."""
     return op.model_dump(mode="json")
+
+
+def _item_name(m: DitMap, kind: str, item_id: str) -> str:
+    """How a sentence names an item: a relationship by the other person, a link by its pattern and relationship."""
+    if kind == "relationship":
+        return _relationship_label(m, item_id)
+    if kind == "enactment":
+        e = m.enactments_by_id.get(item_id)
+        if e is not None:
+            return f"{_quote(m.label_of('pattern', e.pattern))} in {_relationship_label(m, e.relationship)}"
+    return m.label_of(kind, item_id)
 
 
 def _relationship_label(m: DitMap, rel_id: str) -> str:
