@@ -1,0 +1,739 @@
+// ditmap live map: vis-network 9.1.2 (pyvis's copy, served from loopback) inside a Streamlit v2 component.
+//
+// Safety: every string that came from the user is placed with textContent or handed to vis-network as a
+// *string* title (vis shows string titles with innerText). Nothing here assigns innerHTML.
+// Stability: positions come from Python, physics is off, and reruns update the DataSets in place
+// (zoom and pan are kept; fit() only on first draw and on the "Show whole map" button / F key).
+
+const INSTANCES = new WeakMap();
+const ARROWS = [null, "to", "from", "both"];
+let visPromise = null;
+
+export function loadVis(url) {
+  if (window.vis && window.vis.Network) return Promise.resolve(window.vis);
+  if (!visPromise) {
+    visPromise = new Promise((resolve, reject) => {
+      // The loader in network_view.py may have started the request already.
+      let s = document.querySelector("script[data-ditmap]");
+      if (s && s.dataset.failed) {
+        s.remove();
+        s = null;
+      }
+      if (!s) {
+        s = document.createElement("script");
+        s.src = url;
+        s.async = true;
+        s.dataset.ditmap = "vis-network";
+        document.head.appendChild(s);
+      }
+      s.addEventListener("load", () =>
+        window.vis && window.vis.Network ? resolve(window.vis) : reject(new Error("vis-network missing")));
+      s.addEventListener("error", () => {
+        visPromise = null;
+        s.dataset.failed = "1";
+        reject(new Error("vis-network could not be loaded"));
+      });
+    });
+  }
+  return visPromise;
+}
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  return e;
+}
+
+// ---------------------------------------------------------------- geometry of genogram lines
+
+function offsetPolyline(pts, off) {
+  if (!off) return pts;
+  const out = [];
+  for (let i = 0; i < pts.length; i++) {
+    const a = pts[Math.max(0, i - 1)], b = pts[Math.min(pts.length - 1, i + 1)];
+    let dx = b.x - a.x, dy = b.y - a.y;
+    const len = Math.hypot(dx, dy) || 1;
+    dx /= len; dy /= len;
+    out.push({ x: pts[i].x - dy * off, y: pts[i].y + dx * off });
+  }
+  return out;
+}
+
+function pathLength(pts) {
+  let L = 0;
+  for (let i = 1; i < pts.length; i++) L += Math.hypot(pts[i].x - pts[i - 1].x, pts[i].y - pts[i - 1].y);
+  return L;
+}
+
+// The point and unit tangent at arc length s along a polyline.
+function pointAt(pts, s) {
+  for (let i = 1; i < pts.length; i++) {
+    const a = pts[i - 1], b = pts[i];
+    const seg = Math.hypot(b.x - a.x, b.y - a.y);
+    if (s <= seg || i === pts.length - 1) {
+      const t = seg ? Math.min(1, Math.max(0, s / seg)) : 0;
+      return { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t, tx: seg ? (b.x - a.x) / seg : 1, ty: seg ? (b.y - a.y) / seg : 0 };
+    }
+    s -= seg;
+  }
+  return { x: pts[0].x, y: pts[0].y, tx: 1, ty: 0 };
+}
+
+function zigzagPolyline(pts, amp, wave) {
+  const L = pathLength(pts);
+  if (L < wave * 2) return pts;
+  const out = [pointAt(pts, 0)];
+  const n = Math.floor(L / (wave / 2));
+  for (let k = 1; k < n; k++) {
+    const p = pointAt(pts, (k * L) / n);
+    const sgn = k % 2 ? 1 : -1;
+    out.push({ x: p.x - p.ty * amp * sgn, y: p.y + p.tx * amp * sgn });
+  }
+  out.push(pointAt(pts, L));
+  return out;
+}
+
+function strokePoly(ctx, pts) {
+  ctx.beginPath();
+  ctx.moveTo(pts[0].x, pts[0].y);
+  for (let i = 1; i < pts.length; i++) ctx.lineTo(pts[i].x, pts[i].y);
+  ctx.stroke();
+}
+
+function arrowHead(ctx, p, dirx, diry, size, colour) {
+  ctx.save();
+  ctx.setLineDash([]);
+  ctx.fillStyle = colour;
+  ctx.beginPath();
+  ctx.moveTo(p.x + dirx * size, p.y + diry * size);
+  ctx.lineTo(p.x - dirx * size * 0.6 - diry * size * 0.7, p.y - diry * size * 0.6 + dirx * size * 0.7);
+  ctx.lineTo(p.x - dirx * size * 0.6 + diry * size * 0.7, p.y - diry * size * 0.6 - dirx * size * 0.7);
+  ctx.closePath();
+  ctx.fill();
+  ctx.restore();
+}
+
+// Draw one relationship along `pts` in its genogram form. `st` is the kind's style from Python.
+function drawRelationship(ctx, pts, st, w, colour, arrow, halo) {
+  const lines = Math.max(1, Math.min(3, st.lines || 1));
+  const gap = Math.max(3.2, w * 1.9);
+  const offsets = lines === 1 ? [0] : lines === 2 ? [-gap / 2, gap / 2] : [-gap, 0, gap];
+  const base = st.zigzag ? zigzagPolyline(pts, 3.5 + w, 11 + w * 2) : pts;
+  ctx.save();
+  ctx.lineCap = "round";
+  ctx.lineJoin = "round";
+  if (halo) {
+    ctx.setLineDash([]);
+    ctx.strokeStyle = halo;
+    ctx.lineWidth = w + gap * (lines - 1) + 10;
+    strokePoly(ctx, pts);
+  }
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = w;
+  const dashes = st.dashes || [];
+  ctx.setLineDash(dashes.length ? dashes.map((d) => d * Math.max(1, w / 1.6)) : []);
+  for (const off of offsets) strokePoly(ctx, offsetPolyline(base, off));
+  ctx.restore();
+  if (arrow) {
+    const L = pathLength(pts);
+    const size = 6 + w * 1.6;
+    if (arrow === "to" || arrow === "both") {
+      const p = pointAt(pts, L * 0.62);
+      arrowHead(ctx, p, p.tx, p.ty, size, colour);
+    }
+    if (arrow === "from" || arrow === "both") {
+      const p = pointAt(pts, L * 0.38);
+      arrowHead(ctx, p, -p.tx, -p.ty, size, colour);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- the component instance
+
+class MapView {
+  constructor(root) {
+    this.root = root;
+    this.network = null;
+    this.data = null;
+    this.sig = { nodes: new Map(), edges: new Map(), legend: "", list: "" };
+    this.dragging = null;
+    this.hoverEdge = null;
+    this.counter = 0;
+    this.send = () => {};
+    this.destroyed = false;
+
+    this.wrap = el("div", "nv");
+    this.wrap.ditmapView = this; // for browser tests: positions on screen (canvasToDOM)
+    this.cssLink = document.createElement("link");
+    this.cssLink.rel = "stylesheet";
+    this.appCssLink = document.createElement("link");
+    this.appCssLink.rel = "stylesheet";
+    const bar = el("div", "nv-bar");
+    this.fitBtn = el("button", "nv-fit");
+    this.fitBtn.type = "button";
+    this.fitBtn.addEventListener("click", () => this.fit());
+    this.hint = el("span", "nv-hint");
+    this.hint.id = "nv-hint";
+    bar.append(this.fitBtn, this.hint);
+    this.canvasBox = el("div", "nv-canvas");
+    this.canvasBox.addEventListener("keydown", (e) => {
+      if ((e.key === "f" || e.key === "F") && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        this.fit();
+      }
+    });
+    this.status = el("div", "nv-status", "Loading the map…");
+    this.canvasBox.append(this.status);
+    this.legend = el("div", "nv-legend");
+    this.list = el("section", "nv-list");
+    this.wrap.append(this.cssLink, this.appCssLink, bar, this.canvasBox, this.legend, this.list);
+    root.appendChild(this.wrap);
+  }
+
+  emit(ev) {
+    this.counter = (this.counter + 1) % 1000;
+    ev.seq = Date.now() * 1000 + this.counter;
+    this.send("event", ev);
+  }
+
+  // Where each corner's label sits: just beyond the farthest person in that sector (at least the
+  // middle ring), so the labels frame the people instead of forcing a far zoom-out.
+  sectorLabels(scale = 1) {
+    const d = this.data, net = this.network;
+    const b = d.backdrop;
+    const [cx, cy] = b.centre;
+    const pos = net ? net.getPositions() : {};
+    const out = [];
+    for (const s of b.sectors) {
+      let far = b.rings[1];
+      for (const id in pos) {
+        const dx = pos[id].x - cx, dy = cy - pos[id].y;
+        const r = Math.hypot(dx, dy);
+        if (r < 1) continue;
+        let diff = Math.abs(((Math.atan2(dy, dx) * 180) / Math.PI - s.angle + 540) % 360 - 180);
+        if (diff <= s.half + 8) far = Math.max(far, r);
+      }
+      const radius = far + 60 / Math.min(1, Math.max(scale, 0.05));
+      const a = (s.angle * Math.PI) / 180;
+      out.push({ s, radius, x: cx + radius * Math.cos(a), y: cy - radius * Math.sin(a) });
+    }
+    return out;
+  }
+
+  // Corner labels keep a readable size on screen when zoomed far out (a big map), never shrinking below it.
+  labelFont(scale = 1) {
+    const px = (this.data && this.data.client ? 24 : 18) / Math.min(1, Math.max(scale, 0.05));
+    return `600 ${Math.round(px)}px system-ui, -apple-system, Segoe UI, sans-serif`;
+  }
+
+  // Fit the people *and* the corner labels (vis-network's own fit() knows only the nodes).
+  fit() {
+    const net = this.network, d = this.data;
+    if (!net || !d) return;
+    const pts = Object.values(net.getPositions());
+    const w = this.canvasBox.clientWidth || 600, h = this.canvasBox.clientHeight || 400;
+    const m = document.createElement("canvas").getContext("2d");
+    let scale = 1, box = null;
+    for (let round = 0; round < 2; round++) {
+      // Labels keep their screen size, so their extent depends on the scale: settle it in two rounds.
+      let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+      for (const p of pts) {
+        x0 = Math.min(x0, p.x - 70); x1 = Math.max(x1, p.x + 70);
+        y0 = Math.min(y0, p.y - 35); y1 = Math.max(y1, p.y + 35);
+      }
+      m.font = this.labelFont(scale);
+      const k = 1 / Math.min(1, Math.max(scale, 0.05));
+      for (const l of this.sectorLabels(scale)) {
+        const half = m.measureText(l.s.label).width / 2 + 12 * k;
+        x0 = Math.min(x0, l.x - half); x1 = Math.max(x1, l.x + half);
+        y0 = Math.min(y0, l.y - 20 * k); y1 = Math.max(y1, l.y + 20 * k);
+      }
+      scale = Math.min(w / (x1 - x0), h / (y1 - y0), 1.6);
+      box = [x0, x1, y0, y1];
+    }
+    const [x0, x1, y0, y1] = box;
+    net.moveTo({ position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 }, scale, animation: false });
+  }
+
+  update(data) {
+    this.data = data;
+    if (this.cssLink.getAttribute("href") !== data.lib.css) this.cssLink.setAttribute("href", data.lib.css);
+    if (this.appCssLink.getAttribute("href") !== data.lib.appcss) this.appCssLink.setAttribute("href", data.lib.appcss);
+    this.canvasBox.style.height = `${data.height}px`;
+    this.aria = data.aria;
+    if (this.network) this.network.canvas.frame.setAttribute("aria-label", data.aria);
+    this.wrap.classList.toggle("nv-client", !!data.client);
+    this.fitBtn.textContent = data.words.fit;
+    this.hint.textContent = data.ro ? data.words.hintReadOnly : data.words.hint;
+    this.renderLegend(data);
+    this.renderList(data);
+    if (!this.network) {
+      performance.mark("ditmap:mount");
+      loadVis(data.lib.js)
+        .then((vis) => {
+          if (this.destroyed || this.network) return;
+          performance.mark("ditmap:vis-ready");
+          this.create(vis);
+          this.lastClient = !!this.data.client;
+          this.apply(this.data);
+          this.fit();
+          performance.mark("ditmap:applied");
+          this.network.once("afterDrawing", () => {
+            // First frame with the map on screen: what browser tests wait for and the benchmark times.
+            const t = performance.now();
+            performance.mark("ditmap:drawn");
+            this.wrap.dataset.ready = "1";
+            window.__ditmapMapDrawnAt = t;
+          });
+          this.network.redraw();
+        })
+        .catch((err) => {
+          this.status.textContent = "The map could not be drawn: " + String(err.message || err);
+        });
+      return;
+    }
+    const modeChanged = this.lastClient !== undefined && this.lastClient !== !!data.client;
+    this.lastClient = !!data.client;
+    this.apply(data);
+    if (modeChanged) this.fit(); // a new presentation (client view on/off): frame it afresh
+  }
+
+  create(vis) {
+    this.status.remove();
+    this.nodes = new vis.DataSet();
+    this.edges = new vis.DataSet();
+    const opts = {
+      autoResize: true,
+      physics: false,
+      layout: { improvedLayout: false, randomSeed: 1 },
+      interaction: {
+        // autoFocus off: hovering the map must never pull focus out of a field someone is typing in.
+        keyboard: { enabled: true, bindToWindow: false, autoFocus: false },
+        navigationButtons: true,
+        multiselect: false,
+        hover: true,
+        tooltipDelay: 200,
+        dragNodes: true,
+        selectConnectedEdges: false,
+        hoverConnectedEdges: false,
+      },
+      nodes: { borderWidth: 1.5, borderWidthSelected: 3.5, size: 13 },
+      edges: {
+        smooth: false,
+        width: 1,
+        hoverWidth: 0,
+        selectionWidth: 0,
+        chosen: false,
+        color: { color: "rgba(0,0,0,0)", highlight: "rgba(0,0,0,0)", hover: "rgba(0,0,0,0)", inherit: false },
+        arrows: { to: { enabled: false } },
+      },
+    };
+    this.network = new vis.Network(this.canvasBox, { nodes: this.nodes, edges: this.edges }, opts);
+    const net = this.network;
+    // vis-network's own frame takes keyboard focus (arrows pan, +/- zoom, F fits): it is the map's
+    // accessible face; the list below offers the same choices as buttons.
+    const frame = net.canvas.frame;
+    frame.setAttribute("role", "img");
+    frame.setAttribute("aria-label", this.aria || "");
+    frame.setAttribute("aria-describedby", "nv-hint");
+    net.on("beforeDrawing", (ctx) => this.drawBackdrop(ctx));
+    net.on("click", (p) => {
+      if (p.nodes && p.nodes.length) this.emit({ type: "select", kind: "person", id: String(p.nodes[0]) });
+      else if (p.edges && p.edges.length) this.emit({ type: "select", kind: "relationship", id: String(p.edges[0]) });
+      else this.emit({ type: "deselect" });
+    });
+    net.on("dragStart", (p) => {
+      if (p.nodes && p.nodes.length) {
+        const id = p.nodes[0];
+        this.dragging = { id, start: net.getPositions([id])[id] };
+      }
+    });
+    net.on("dragEnd", (p) => {
+      const d = this.dragging;
+      this.dragging = null;
+      if (!d) return;
+      const pos = net.getPositions([d.id])[d.id];
+      if (!pos) return;
+      if (Math.hypot(pos.x - d.start.x, pos.y - d.start.y) < 0.5) return;
+      this.emit({ type: "move", id: String(d.id), x: Math.round(pos.x * 10) / 10, y: Math.round(pos.y * 10) / 10 });
+    });
+    net.on("hoverEdge", (p) => {
+      this.hoverEdge = p.edge;
+      net.redraw();
+    });
+    net.on("blurEdge", () => {
+      this.hoverEdge = null;
+      net.redraw();
+    });
+  }
+
+  // Tooltip lines, assembled from words Python chose; the result is only ever used as text.
+  personTip(p, d) {
+    const w = d.words;
+    const lines = [p.a];
+    if (!d.client) lines.push(w.role + p.r);
+    else if (!p.me && p.r !== "other" && p.r !== "self") lines.push(p.r);
+    if (p.dead) lines.push(w.deadTip);
+    if (p.nt) lines.push(w.notes + p.nt);
+    return lines;
+  }
+
+  relTip(r, d) {
+    const w = d.words;
+    const a = this.alias.get(r.f) || r.f, b = this.alias.get(r.t) || r.t;
+    const st = d.kinds[r.k];
+    const lines = [`${a} – ${b}`];
+    const facts = [st ? st.label : "", w.corner[r.c]];
+    if (w.intensity) facts.push(w.intensity.replace("{n}", String(r.n)));
+    facts.push(w.closeness[r.o]);
+    lines.push(facts.join(" · "));
+    if (r.ar === 1) lines.push(`${w.from}${a} → ${b}`);
+    if (r.ar === 2) lines.push(`${w.from}${b} → ${a}`);
+    if (r.fe) lines.push(w.feelings + r.fe.join(", "));
+    if (r.cs) lines.push(w.communication + r.cs);
+    if (r.hl === 1 && r.s) lines.push(w.litTip.replace("{s}", String(r.s)));
+    if (r.p && r.p.length) lines.push(w.patterns + r.p.map((i) => d.patterns[i]).join("; "));
+    if (r.nt) lines.push(w.notes + r.nt);
+    return lines;
+  }
+
+  colourOf(r, d) {
+    const c = d.colours;
+    return r.hl === 1 ? c.highlight : r.hl === 2 ? c.dimmed : c.corners[r.c];
+  }
+
+  nodeOf(p, d) {
+    const c = d.colours;
+    const self = !!p.me;
+    const shape = p.sh || "dot";
+    const border = p.hl === 1 ? c.highlight : p.dead ? c.dead : self ? c.self : c.border;
+    const fill = self ? c.self : c.fill;
+    const node = {
+      id: p.id,
+      label: p.a.length > 40 ? p.a.slice(0, 39) + "…" : p.a,
+      title: this.personTip(p, d).join("\n"),
+      x: p.x,
+      y: p.y,
+      shape,
+      size: self ? 22 : shape === "dot" ? 13 : 16,
+      borderWidth: p.hl === 1 ? 4 : 1.5,
+      opacity: p.hl === 2 ? 0.45 : 1,
+      color: {
+        background: fill,
+        border,
+        highlight: { background: fill, border: "#2f6f73" },
+        hover: { background: fill, border },
+      },
+      shapeProperties: { borderDashes: p.dead ? [5, 4] : false },
+      font: {
+        size: self ? d.font + 2 : d.font,
+        color: p.hl === 2 ? "#7a7f82" : c.text,
+        strokeWidth: shape === "box" ? 0 : 4,
+        strokeColor: "#ffffff",
+        face: "system-ui, -apple-system, Segoe UI, sans-serif",
+      },
+    };
+    if (shape === "box") node.margin = 8;
+    return node;
+  }
+
+  edgeOf(r, d) {
+    const e = { id: r.id, from: r.f, to: r.t, title: this.relTip(r, d).join("\n"), width: 1 };
+    e.smooth = r.b ? { enabled: true, type: r.b > 0 ? "curvedCW" : "curvedCCW", roundness: Math.abs(r.b) } : false;
+    return e;
+  }
+
+  apply(d) {
+    const net = this.network;
+    // People: update only what changed; a person being dragged keeps the pointer's position.
+    if (this.ro !== !!d.ro) {
+      this.ro = !!d.ro;
+      net.setOptions({ interaction: { dragNodes: !this.ro } });
+    }
+    this.alias = new Map(d.people.map((p) => [p.id, p.a]));
+    const nodeSig = new Map();
+    const nodeUpd = [];
+    for (const p of d.people) {
+      const n = this.nodeOf(p, d);
+      const s = JSON.stringify(n);
+      nodeSig.set(p.id, s);
+      if (this.sig.nodes.get(p.id) === s) continue;
+      if (this.dragging && this.dragging.id === p.id) {
+        delete n.x;
+        delete n.y;
+      }
+      nodeUpd.push(n);
+    }
+    const edgeSig = new Map();
+    const edgeUpd = [];
+    for (const r of d.rels) {
+      const e = this.edgeOf(r, d);
+      const s = JSON.stringify(e);
+      edgeSig.set(r.id, s);
+      if (this.sig.edges.get(r.id) !== s) edgeUpd.push(e);
+    }
+    const goneEdges = [...this.sig.edges.keys()].filter((id) => !edgeSig.has(id));
+    const goneNodes = [...this.sig.nodes.keys()].filter((id) => !nodeSig.has(id));
+    if (goneEdges.length) this.edges.remove(goneEdges);
+    if (goneNodes.length) this.nodes.remove(goneNodes);
+    if (nodeUpd.length) this.nodes.update(nodeUpd);
+    if (edgeUpd.length) this.edges.update(edgeUpd);
+    this.sig.nodes = nodeSig;
+    this.sig.edges = edgeSig;
+    this.relById = new Map(d.rels.map((r) => [r.id, r]));
+
+    // Selection from Python, applied when Python's selection *changes*: the run that reports a click
+    // still carries the page's previous selection, and must not undo what the user just clicked.
+    const sel = d.selected;
+    const selSig = JSON.stringify(sel || null);
+    const changed = selSig !== this.lastSel;
+    this.lastSel = selSig;
+    if (changed) this.select(sel);
+    this.markListSelection(sel);
+    net.redraw();
+  }
+
+  select(sel) {
+    const net = this.network;
+    const cur = net.getSelection();
+    if (!sel) {
+      if (cur.nodes.length || cur.edges.length) net.unselectAll();
+    } else if (sel.kind === "person" && this.nodes.get(sel.id)) {
+      if (cur.nodes.length !== 1 || cur.nodes[0] !== sel.id) net.selectNodes([sel.id], false);
+    } else if (sel.kind === "relationship" && this.edges.get(sel.id)) {
+      if (cur.nodes.length || cur.edges.length !== 1 || cur.edges[0] !== sel.id) net.selectEdges([sel.id]);
+    }
+  }
+
+  // Everything drawn on the canvas behind the people: rings, corner labels, then the relationships.
+  drawBackdrop(ctx) {
+    const d = this.data;
+    if (!d) return;
+    const b = d.backdrop;
+    const [cx, cy] = b.centre;
+    ctx.save();
+    ctx.setLineDash([3, 7]);
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = "rgba(31,42,46,0.16)";
+    for (const r of b.rings) {
+      ctx.beginPath();
+      ctx.arc(cx, cy, r, 0, Math.PI * 2);
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+    ctx.font = this.labelFont(this.network.getScale());
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    for (const l of this.sectorLabels(this.network.getScale())) {
+      const s = l.s;
+      ctx.globalAlpha = 0.07;
+      ctx.fillStyle = s.colour;
+      ctx.beginPath();
+      ctx.moveTo(cx, cy);
+      ctx.arc(cx, cy, l.radius - 28, -((s.angle + s.half) * Math.PI) / 180, -((s.angle - s.half) * Math.PI) / 180);
+      ctx.closePath();
+      ctx.fill();
+      ctx.globalAlpha = 0.95;
+      ctx.fillText(s.label, l.x, l.y);
+    }
+    ctx.restore();
+
+    const net = this.network;
+    const edges = net.body.edges;
+    const sel = new Set(net.getSelectedEdges());
+    const lit = [];
+    for (const r of d.rels) {
+      const e = edges[r.id];
+      if (!e || !e.connected || !e.from || !e.to) continue;
+      let pts;
+      if (r.b && e.edgeType && typeof e.edgeType.getPoint === "function") {
+        pts = [];
+        for (let i = 0; i <= 24; i++) pts.push(e.edgeType.getPoint(i / 24));
+      } else {
+        pts = [{ x: e.from.x, y: e.from.y }, { x: e.to.x, y: e.to.y }];
+      }
+      const st = d.kinds[r.k] || { lines: 1, dashes: [], zigzag: false, arrow: false };
+      const halo = sel.has(r.id) ? "rgba(47,111,115,0.45)" : this.hoverEdge === r.id ? "rgba(31,42,46,0.10)" : null;
+      drawRelationship(ctx, pts, st, r.w, this.colourOf(r, d), ARROWS[r.ar || 0], halo);
+      if (r.hl === 1 && r.s) lit.push([pts, r]);
+    }
+    // Strength badges on the lit pattern's relationships, above the lines.
+    ctx.save();
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.font = "700 12px system-ui, sans-serif";
+    for (const [pts, r] of lit) {
+      const p = pointAt(pts, pathLength(pts) / 2);
+      ctx.fillStyle = d.colours.highlight;
+      ctx.beginPath();
+      ctx.arc(p.x, p.y, 9, 0, Math.PI * 2);
+      ctx.fill();
+      ctx.fillStyle = "#ffffff";
+      ctx.fillText(String(r.s), p.x, p.y + 0.5);
+    }
+    ctx.restore();
+  }
+
+  renderLegend(d) {
+    const sig = JSON.stringify([d.legend, d.kinds, d.words, d.client]);
+    if (sig === this.sig.legend) return;
+    this.sig.legend = sig;
+    const L = d.legend;
+    const box = this.legend;
+    box.replaceChildren();
+    box.setAttribute("aria-label", d.words.legend);
+    box.append(el("h4", "nv-h", d.words.legend));
+    if (L.highlight) {
+      const row = el("div", "nv-row nv-lit");
+      const sw = el("span", "nv-swatch");
+      sw.style.background = d.colours.highlight;
+      row.append(sw, el("span", null, `${d.words.lit}: ${L.highlight.label} (${L.highlight.count}) · ${d.words.strength}`));
+      box.append(row);
+    }
+    if (L.kinds.length) {
+      const g = el("div", "nv-group");
+      g.append(el("span", "nv-gh", d.words.lines));
+      for (const k of L.kinds) {
+        const st = d.kinds[k];
+        const item = el("span", "nv-item");
+        const cv = document.createElement("canvas");
+        cv.width = 112;
+        cv.height = 36;
+        cv.className = "nv-sample";
+        cv.setAttribute("aria-hidden", "true");
+        const ctx = cv.getContext("2d");
+        ctx.scale(2, 2);
+        drawRelationship(ctx, [{ x: 4, y: 9 }, { x: 52, y: 9 }], st, 1.6, "#1f2a2e", st.arrow ? "to" : null, null);
+        item.append(cv, el("span", null, st.label));
+        g.append(item);
+      }
+      box.append(g);
+    }
+    if (L.corners.length) {
+      const g = el("div", "nv-group");
+      g.append(el("span", "nv-gh", d.words.corners));
+      for (const c of L.corners) {
+        const item = el("span", "nv-item");
+        const sw = el("span", "nv-swatch");
+        sw.style.background = c.colour;
+        item.append(sw, el("span", null, c.label));
+        g.append(item);
+      }
+      box.append(g);
+    }
+    const g = el("div", "nv-group");
+    g.append(el("span", "nv-gh", d.words.shapes));
+    const glyph = { star: "★", box: "▭", database: "⛁", dot: "●" };
+    for (const s of L.shapes) {
+      const item = el("span", "nv-item");
+      item.append(el("span", "nv-glyph", glyph[s.shape] || "●"), el("span", null, s.label));
+      g.append(item);
+    }
+    if (L.dead) {
+      const item = el("span", "nv-item");
+      item.append(el("span", "nv-dead"), el("span", null, d.words.dead));
+      g.append(item);
+    }
+    box.append(g);
+  }
+
+  renderList(d) {
+    const alias = new Map(d.people.map((p) => [p.id, p.a]));
+    const people = d.people.map((p) => ({ id: p.id, text: d.client || p.me ? p.a : `${p.a} (${p.r})` }));
+    const rels = d.rels.map((r) => ({
+      id: r.id,
+      text: `${alias.get(r.f) || r.f} – ${alias.get(r.t) || r.t}: ${d.kinds[r.k] ? d.kinds[r.k].label : ""}, ${d.words.corner[r.c]}`,
+    }));
+    const sig = JSON.stringify([people, rels, d.words.list]);
+    if (sig === this.sig.list) return;
+    this.sig.list = sig;
+    const box = this.list;
+    box.replaceChildren();
+    box.setAttribute("aria-label", d.words.list);
+    box.append(el("h4", "nv-h", d.words.list));
+    const mk = (title, items, kind) => {
+      box.append(el("h5", "nv-h", title));
+      const ul = el("ul");
+      for (const it of items) {
+        const li = el("li");
+        const btn = el("button", "nv-pick", it.text);
+        btn.type = "button";
+        btn.dataset.kind = kind;
+        btn.dataset.id = it.id;
+        btn.setAttribute("aria-pressed", "false");
+        btn.addEventListener("click", () => {
+          if (this.network) {
+            this.select({ kind, id: it.id });
+            this.network.redraw();
+          }
+          this.markListSelection({ kind, id: it.id });
+          this.emit({ type: "select", kind, id: it.id });
+        });
+        li.append(btn);
+        ul.append(li);
+      }
+      box.append(ul);
+    };
+    mk(d.words.people, people, "person");
+    mk(d.words.rels, rels, "relationship");
+    this.markListSelection(d.selected);
+  }
+
+  markListSelection(sel) {
+    for (const b of this.list.querySelectorAll("button.nv-pick")) {
+      const on = !!sel && b.dataset.kind === sel.kind && b.dataset.id === sel.id;
+      b.setAttribute("aria-pressed", on ? "true" : "false");
+    }
+  }
+
+  // Where a person is drawn, in viewport pixels (browser tests click and drag there).
+  screenPosition(id) {
+    const p = this.network.getPositions([id])[id];
+    if (!p) return null;
+    const dom = this.network.canvasToDOM(p);
+    const r = this.canvasBox.getBoundingClientRect();
+    return { x: r.left + dom.x, y: r.top + dom.y };
+  }
+
+  destroy() {
+    this.destroyed = true;
+    if (this.network) this.network.destroy();
+    this.network = null;
+    this.wrap.remove();
+  }
+}
+
+// People and relationships arrive as rows with the field names once ("pf", "rf"); see netview_data.pack.
+function unpack(d) {
+  if (!d || !d.pf) return d;
+  const rows = (list, fields) =>
+    list.map((row) => {
+      const o = {};
+      fields.forEach((f, i) => {
+        if (row[i] !== undefined && row[i] !== null) o[f] = row[i];
+      });
+      return o;
+    });
+  d.people = rows(d.people, d.pf);
+  d.rels = rows(d.rels, d.rf);
+  delete d.pf;
+  delete d.rf;
+  return d;
+}
+
+export default function (component) {
+  const { parentElement, setTriggerValue } = component;
+  const data = unpack(component.data);
+  let view = INSTANCES.get(parentElement);
+  if (!view) {
+    view = new MapView(parentElement);
+    INSTANCES.set(parentElement, view);
+  }
+  view.send = setTriggerValue;
+  if (data) view.update(data);
+  return () => {
+    INSTANCES.delete(parentElement);
+    view.destroy();
+  };
+}

@@ -1,0 +1,352 @@
+"""What the live map draws, as plain JSON-ready data: a map and view options in, people, relationships,
+legend and backdrop out. Pure (no Streamlit), so every drawing rule is testable in milliseconds.
+
+All wording is chosen here, in clinician or plain client words (the browser only assembles the chosen
+words into tooltip lines, places them with `textContent` or as a vis-network string `title`, shown as
+text). User text travels as JSON strings and stays text. The client view never carries notes.
+
+Compact on purpose: the whole structure is sent to the browser on every edit, and the budget is
+< 50 KB per edit at 200 people. So keys are short, repeated words go in tables referenced by index,
+colours are derived in the browser from the corner and the highlight state, and notes are clipped to
+a shared budget (a tooltip is a glance; the editor beside the map holds the full text).
+
+People: {"id", "a": alias, "x", "y", "r": role, "sh": shape (absent = dot), "me": 1 for the self,
+         "dead": 1, "hl": 1 involved in the lit pattern / 2 dimmed, "nt": notes (clinician only)}
+Relationships: {"id", "f": source, "t": target, "k": index in "kinds", "c": index in CORNERS,
+         "w": line width, "n": intensity, "o": index in CLOSENESS, "ar": arrow 1 to target / 2 to source /
+         3 both, "b": bend (parallels), "hl": 1 lit / 2 dimmed, "s": strength of the lit pattern (1–3),
+         "fe": feelings, "cs": communication style (clinician only), "p": indices in "patterns"
+         (clinician only), "nt": notes (clinician only)}
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from ditmap import style
+from ditmap.layout import RING_RADIUS, SECTORS, place
+from ditmap.model import DitMap, Position, Relationship
+from ditmap.vocab import CLOSENESS_PLAIN, CORNER_PLAIN
+
+CORNERS = ("past", "current", "therapy")
+CLOSENESS = ("inner", "middle", "outer")
+ARROW_CODES = {"to": 1, "from": 2, "both": 3}
+
+LABEL_MAX = 40
+"""Characters of an alias drawn on the canvas (the tooltip and the list show up to TEXT_MAX)."""
+TEXT_MAX = 200
+"""Characters of any other user text sent (aliases, roles, feelings, pattern titles; all ≤ 200 in the model
+except notes)."""
+NOTES_MAX = 160
+"""Most characters of one item's notes in a clinician tooltip."""
+NOTES_MIN = 40
+"""Fewer than this and notes are left out of tooltips altogether (a 40-character stub says nothing)."""
+NOTES_BUDGET = 6000
+"""Characters of notes sent in total; shared equally by every item that has notes."""
+
+FONT_CLINICIAN = 14
+FONT_CLIENT = 22
+BEND_STEP = 0.22
+"""Roundness between parallel relationships joining the same two people, so each stays clickable."""
+
+SHAPE_WORDS: dict[str, tuple[str, str]] = {
+    # vis-network shape → (clinician words, client words)
+    "star": ("the client (self)", "you"),
+    "box": ("therapist", "your therapist"),
+    "database": ("group or institution", "a group or organisation"),
+    "dot": ("person", "a person"),
+}
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` on one line, at most `limit` characters (an ellipsis marks a cut)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def arrow_of(r: Relationship) -> str | None:
+    """Where arrowheads go: toward the receiving end ("to" = the target), both ends, or none.
+
+    The direction of energy (Hartman's ecomap) is drawn for every kind; kinds whose genogram line
+    carries an arrow (controlling, abusive, neglectful) get one at both ends when mutual.
+    """
+    if r.direction == "source_to_target":
+        return "to"
+    if r.direction == "target_to_source":
+        return "from"
+    return "both" if style.line_style(r.kind).arrow else None
+
+
+def lit_strengths(m: DitMap, pattern_id: str | None) -> dict[str, int]:
+    """Relationship id → the strongest enactment of the pattern in it (empty for no or unknown pattern)."""
+    if not pattern_id or pattern_id not in m.patterns_by_id:
+        return {}
+    out: dict[str, int] = {}
+    for e in m.enactments:
+        if e.pattern == pattern_id and e.relationship in m.relationships_by_id:
+            out[e.relationship] = max(out.get(e.relationship, 0), e.strength)
+    return out
+
+
+def bends(rels: tuple[Relationship, ...]) -> dict[str, float]:
+    """A signed roundness per relationship: 0 for a lone line, fanned out for parallels.
+
+    The sign is taken relative to the pair in sorted order, so A→B and B→A fan to opposite sides
+    (vis-network's curvedCW bends relative to the from→to direction).
+    """
+    groups: dict[tuple[str, str], list[Relationship]] = defaultdict(list)
+    for r in rels:
+        groups[(min(r.source, r.target), max(r.source, r.target))].append(r)
+    out: dict[str, float] = {}
+    for (a, _b), group in groups.items():
+        n = len(group)
+        for i, r in enumerate(group):
+            offset = (i - (n - 1) / 2) * BEND_STEP
+            out[r.id] = round(offset if r.source == a else -offset, 3) + 0.0
+    return out
+
+
+def notes_limit(m: DitMap) -> int:
+    """Characters of notes each item may send: NOTES_BUDGET shared by all items with notes, capped."""
+    count = sum(1 for p in m.people if p.notes.strip()) + sum(1 for r in m.relationships if r.notes.strip())
+    limit = min(NOTES_MAX, NOTES_BUDGET // max(count, 1))
+    return limit if limit >= NOTES_MIN else 0
+
+
+def _positions(m: DitMap, positions: dict[str, Position] | None) -> dict[str, Position]:
+    placed = dict(positions) if positions is not None else {}
+    for p in m.people:
+        if p.id not in placed and p.position is not None:
+            placed[p.id] = p.position
+    if any(p.id not in placed for p in m.people):
+        for pid, pos in place(m).items():
+            placed.setdefault(pid, pos)
+    return placed
+
+
+def build_view(
+    m: DitMap,
+    *,
+    highlight_pattern: str | None = None,
+    selected: tuple[str, str] | None = None,
+    client_view: bool = False,
+    positions: dict[str, Position] | None = None,
+) -> dict[str, Any]:
+    """The drawing of `m` as JSON-ready data for `assets/network.js` (format in the module docstring).
+
+    `positions` overrides person positions (default: each person's stored position, and `layout.place(m)`
+    for anyone without one). `selected` is ("person" | "relationship", id); an unknown id is dropped.
+    """
+    placed = _positions(m, positions)
+    lit = lit_strengths(m, highlight_pattern)
+    lit_people = {x for rid in lit for x in (m.relationships_by_id[rid].source, m.relationships_by_id[rid].target)}
+    me = m.self_person
+    notes = 0 if client_view else notes_limit(m)
+
+    people = []
+    shapes_used: set[str] = set()
+    for p in m.people:
+        pos = placed[p.id]
+        node: dict[str, Any] = {"id": p.id, "a": clip(p.alias, TEXT_MAX), "x": round(pos.x), "y": round(pos.y),
+                                "r": clip(p.role, TEXT_MAX)}
+        shape = style.node_shape(p.role)
+        shapes_used.add(shape)
+        if shape != "dot":
+            node["sh"] = shape
+        if me is not None and p.id == me.id:
+            node["me"] = 1
+        if not p.alive:
+            node["dead"] = 1
+        if lit:
+            node["hl"] = 1 if p.id in lit_people else 2
+        if notes and p.notes.strip():
+            node["nt"] = clip(p.notes, notes)
+        people.append(node)
+
+    # Pattern titles the tooltips may name: all in the clinician view, none in the client view (a draft
+    # pattern is the therapist's hypothesis until it is agreed and talked through).
+    pattern_index = {} if client_view else {pt.id: i for i, pt in enumerate(m.patterns)}
+    enacted: dict[str, set[int]] = defaultdict(set)
+    for e in m.enactments:
+        if e.pattern in pattern_index:
+            enacted[e.relationship].add(pattern_index[e.pattern])
+
+    bend = bends(m.relationships)
+    kinds: list[str] = []
+    rels = []
+    for r in m.relationships:
+        if r.kind not in kinds:
+            kinds.append(r.kind)
+        width = style.edge_width(r.kind, r.intensity)
+        edge: dict[str, Any] = {"id": r.id, "f": r.source, "t": r.target, "k": kinds.index(r.kind),
+                                "c": CORNERS.index(r.corner), "w": width, "n": r.intensity,
+                                "o": CLOSENESS.index(r.closeness)}
+        arrow = arrow_of(r)
+        if arrow:
+            edge["ar"] = ARROW_CODES[arrow]
+        if bend[r.id]:
+            edge["b"] = bend[r.id]
+        if lit:
+            if r.id in lit:
+                edge["hl"] = 1
+                edge["s"] = lit[r.id]
+                edge["w"] = round(width * 1.5 + lit[r.id], 2)
+            else:
+                edge["hl"] = 2
+        if r.feelings:
+            edge["fe"] = [clip(f, TEXT_MAX) for f in r.feelings]
+        if not client_view and r.communication_style.strip():
+            edge["cs"] = clip(r.communication_style, TEXT_MAX)
+        if enacted.get(r.id):
+            edge["p"] = sorted(enacted[r.id])
+        if notes and r.notes.strip():
+            edge["nt"] = clip(r.notes, notes)
+        rels.append(edge)
+
+    return {
+        "people": people,
+        "rels": rels,
+        "kinds": [_kind_style(k, client_view) for k in kinds],
+        "patterns": [clip(pt.title, TEXT_MAX) for pt in m.patterns] if not client_view else [],
+        "legend": _legend(m, kinds, shapes_used, lit, highlight_pattern, client_view),
+        "backdrop": _backdrop(m, placed, client_view),
+        "selected": _selected(m, selected),
+        "client": client_view,
+        "font": FONT_CLIENT if client_view else FONT_CLINICIAN,
+        "colours": {"corners": [style.CORNER_COLOURS[c] for c in CORNERS], "text": style.TEXT,
+                    "self": style.SELF_FILL, "fill": style.PERSON_FILL, "border": style.PERSON_BORDER,
+                    "dead": style.DECEASED_BORDER, "highlight": style.HIGHLIGHT, "dimmed": style.DIMMED},
+        "aria": aria_label(m),
+        "words": words(client_view),
+    }
+
+
+def aria_label(m: DitMap) -> str:
+    n, k = len(m.people), len(m.relationships)
+    return (f"Relationship map with {n} {'person' if n == 1 else 'people'}"
+            f" and {k} relationship{'' if k == 1 else 's'}")
+
+
+def _kind_style(kind: str, client_view: bool) -> dict[str, Any]:
+    ls = style.line_style(kind)
+    if kind in style.LINE_STYLES:
+        label = ls.plain if client_view else ls.label
+    else:
+        label = f"{clip(kind, 80)} ({'your words' if client_view else 'own words'})"
+    return {"label": label, "lines": ls.lines, "dashes": list(ls.dashes), "zigzag": ls.zigzag, "arrow": ls.arrow}
+
+
+def _legend(m: DitMap, kinds: list[str], shapes_used: set[str], lit: dict[str, int],
+            highlight_pattern: str | None, client_view: bool) -> dict[str, Any]:
+    order = list(style.LINE_STYLES)
+    kind_order = sorted(range(len(kinds)), key=lambda i: (order.index(kinds[i]) if kinds[i] in order
+                                                          else len(order), kinds[i]))
+    corners_used = {r.corner for r in m.relationships}
+    corner_words = CORNER_PLAIN if client_view else style.CORNER_LABELS
+    legend: dict[str, Any] = {
+        "kinds": kind_order,
+        "corners": [{"label": corner_words[c], "colour": style.CORNER_COLOURS[c]}
+                    for c in CORNERS if c in corners_used],
+        "shapes": [{"shape": s, "label": SHAPE_WORDS[s][1 if client_view else 0]}
+                   for s in ("star", "box", "database", "dot") if s in shapes_used],
+        "dead": any(not p.alive for p in m.people),
+        "highlight": None,
+    }
+    if highlight_pattern and highlight_pattern in m.patterns_by_id:
+        legend["highlight"] = {"label": clip(m.label_of("pattern", highlight_pattern), TEXT_MAX),
+                               "count": len(lit)}
+    return legend
+
+
+def _backdrop(m: DitMap, placed: dict[str, Position], client_view: bool) -> dict[str, Any]:
+    me = m.self_person
+    centre = placed[me.id] if me is not None else Position(x=0, y=0)
+    corner_words = CORNER_PLAIN if client_view else style.CORNER_LABELS
+    return {
+        "centre": [round(centre.x), round(centre.y)],
+        "rings": [RING_RADIUS[c] for c in CLOSENESS],
+        "sectors": [{"label": corner_words[c], "angle": SECTORS[c][0], "half": SECTORS[c][1],
+                     "colour": style.CORNER_COLOURS[c]} for c in CORNERS],
+    }
+
+
+def _selected(m: DitMap, selected: tuple[str, str] | None) -> dict[str, str] | None:
+    if selected is None:
+        return None
+    kind, item_id = selected
+    if (kind == "person" and item_id in m.people_by_id) or (
+            kind == "relationship" and item_id in m.relationships_by_id):
+        return {"kind": kind, "id": item_id}
+    return None
+
+
+def words(client_view: bool) -> dict[str, Any]:
+    """Fixed interface text (never user text): buttons, headings, and the pieces of tooltip lines."""
+    if client_view:
+        return {
+            "fit": "Show whole map", "legend": "Key", "lines": "Lines", "corners": "Colours", "shapes": "Shapes",
+            "dead": "no longer alive (dashed outline)", "deadTip": "no longer alive",
+            "list": "People and relationships on the map (as a list)", "people": "People",
+            "rels": "Relationships", "lit": "Pattern shown", "strength": "number = how strongly it shows (1–3)",
+            "litTip": "part of the pattern shown, strength {s} of 3",
+            "hint": "Drag to move a person · pinch or scroll to zoom · F to fit",
+            "hintReadOnly": "Pinch or scroll to zoom · F to fit",
+            "corner": [CORNER_PLAIN[c] for c in CORNERS],
+            "closeness": [CLOSENESS_PLAIN[c] for c in CLOSENESS],
+            "role": "", "intensity": "", "feelings": "feelings: ", "communication": "", "patterns": "",
+            "notes": "", "from": "from ",
+        }
+    return {
+        "fit": "Show whole map", "legend": "Legend", "lines": "Relationship kinds", "corners": "Corners (colour)",
+        "shapes": "Shapes", "dead": "deceased (dashed outline)", "deadTip": "deceased",
+        "list": "People and relationships on the map (as a list)", "people": "People", "rels": "Relationships",
+        "lit": "Lit pattern", "strength": "number = strength 1–3",
+        "litTip": "enacts the lit pattern, strength {s} of 3",
+        "hint": "Drag to move a person · scroll or +/− to zoom · F to fit",
+        "hintReadOnly": "Read-only: scroll or +/− to zoom · F to fit",
+        "corner": [style.CORNER_LABELS[c] for c in CORNERS],
+        "closeness": [f"{c} circle" for c in CLOSENESS],
+        "role": "role: ", "intensity": "intensity {n}/5", "feelings": "feelings: ",
+        "communication": "communication: ", "patterns": "patterns: ", "notes": "notes: ", "from": "direction: ",
+    }
+
+
+PERSON_FIELDS = ("id", "a", "x", "y", "r", "sh", "me", "dead", "hl", "nt")
+RELATIONSHIP_FIELDS = ("id", "f", "t", "k", "c", "w", "n", "o", "ar", "b", "hl", "s", "fe", "cs", "p", "nt")
+
+_JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                               "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def _rows(items: list[dict[str, Any]], fields: tuple[str, ...]) -> list[list[Any]]:
+    rows = []
+    for item in items:
+        row = [item.get(f) for f in fields]
+        while row and row[-1] is None:
+            row.pop()
+        rows.append(row)
+    return rows
+
+
+def pack(view: dict[str, Any]) -> bytes:
+    """`view` as the bytes sent to the browser: people and relationships as rows (field names once, in
+    "pf"/"rf"), compact JSON, UTF-8. `<`, `>`, `&`, U+2028 and U+2029 are escaped as \\uXXXX, so the
+    text is also safe inside an HTML <script> block, should it ever be put in one.
+    """
+    out = dict(view)
+    out["pf"], out["people"] = list(PERSON_FIELDS), _rows(view["people"], PERSON_FIELDS)
+    out["rf"], out["rels"] = list(RELATIONSHIP_FIELDS), _rows(view["rels"], RELATIONSHIP_FIELDS)
+    text = json.dumps(out, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    if any(ch in text for ch in "<>&\u2028\u2029"):  # rare; translate() alone costs ms at 200 people
+        text = text.translate(_JSON_IN_HTML)
+    return text.encode("utf-8")
+
+
+def unpack(data: bytes) -> dict[str, Any]:
+    """The inverse of `pack` (what `network.js` does on arrival); for tests and tools."""
+    view = json.loads(data.decode("utf-8"))
+    for key, fields in (("people", view.pop("pf")), ("rels", view.pop("rf"))):
+        view[key] = [{f: v for f, v in zip(fields, row, strict=False) if v is not None} for row in view[key]]
+    return view

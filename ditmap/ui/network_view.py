@@ -1,0 +1,241 @@
+"""The live relationship map: vis-network 9.1.2 (the copy pyvis ships) in a bidirectional component.
+
+API for pages (stable; build to this)::
+
+    from ditmap.ui.network_view import network_view
+
+    event = network_view(
+        m,                        # DitMap; people without a position are placed by layout.place (not saved)
+        highlight_pattern=None,   # pattern id to light up, or None
+        selected=None,            # ("person" | "relationship", id) or None: drawn selected
+        client_view=False,        # plain words, larger text, no notes or pattern names in tooltips
+        read_only=False,          # True: people cannot be dragged (supervisor, client device)
+        positions=None,           # optional {person id: Position} overriding stored positions
+        height=620,               # canvas height in px (legend and toolbar come on top of that)
+        key="map",                # required, stable; a new key remounts the drawing (and re-fits it)
+        on_event=None,            # optional callback(event), called BEFORE the rerun the event caused
+    )
+
+Events (each given out exactly once, deduplicated by `seq`; ids are checked against the map that was
+drawn, positions against the model's range, so a forged or stale event is dropped):
+
+    {"type": "select", "kind": "person" | "relationship", "id": str, "seq": int}  # click, or the list
+    {"type": "deselect", "seq": int}                                              # click on empty canvas
+    {"type": "move", "id": str, "x": float, "y": float, "seq": int}               # drag and drop
+
+Two ways to receive them:
+- `on_event=handler` (preferred): the handler runs at the start of the rerun, before the page script,
+  like a widget's on_change; save a move (`MovePerson(id=..., x=..., y=...)`) or set the selection there,
+  and the drawing of that same run already agrees. `network_view` then returns None.
+- Without `on_event`, the event is returned by the call (after the component was drawn). That also
+  works: a dropped person stays where dropped, and the selection drawn follows a change of `selected`
+  on a later run (the browser applies `selected` only when it changes, so a stale value never undoes
+  a click).
+
+Stability: positions come from Python, physics is off, reruns update the vis DataSets in place (only
+changed items), zoom and pan are kept; the view is fitted on first draw, when the client view is
+switched, and on the "Show whole map" button or the F key.
+
+Delivery: the browser fetches vis-network (470 KB) and its CSS once per page load over plain HTTP,
+straight from the pyvis package directory, and our own `assets/network.js` and `.css` likewise (a v1
+component declared with a `path` is Streamlit's public way to serve a directory; Cache-Control: public;
+no file is copied, no CDN). The websocket carries only a 0.9 KB loader and the map data: compact JSON
+(`netview_data.pack`, about 26 KB at 200 people and 300 relationships), and nothing when unchanged
+(Streamlit sends a hash reference for an unchanged element of 10 KB or more).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Collection
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import pyvis
+import streamlit as st
+import streamlit.components.v1 as components_v1
+
+from ditmap.model import DitMap, Position
+from ditmap.ui.netview_data import build_view, pack
+
+ASSETS = Path(__file__).parent / "assets"
+VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+VIS_JS = "vis-network.min.js"
+VIS_CSS = "vis-network.css"
+COMPONENT_NAME = "ditmap.network_view"
+
+SelectedKind = Literal["person", "relationship"]
+
+LOADER_JS = """
+// Stays tiny: this text travels inside every update of the element. The real module (assets/network.js)
+// is fetched once per page load over HTTP and cached by the browser's module map.
+export default async function (component) {
+  const raw = component.data;
+  const data = raw instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(raw)) : raw;
+  const lib = data.lib;
+  if (!(window.vis && window.vis.Network) && !document.querySelector("script[data-ditmap]")) {
+    // Start fetching vis-network at once, in parallel with the module below.
+    const s = document.createElement("script");
+    s.src = lib.js;
+    s.async = true;
+    s.dataset.ditmap = "vis-network";
+    s.onerror = () => { s.dataset.failed = "1"; };
+    document.head.appendChild(s);
+  }
+  const mod = await import(new URL(lib.app, document.baseURI).href);
+  return mod.default({ ...component, data });
+}
+"""
+
+_component = st.components.v2.component(COMPONENT_NAME, js=LOADER_JS)
+
+
+def _fingerprint(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+@cache
+def _checked_dirs() -> tuple[str, str, str]:
+    """The served directories, checked once, and a fingerprint that changes when our assets change."""
+    for name in (VIS_JS, VIS_CSS):
+        if not (VIS_DIR / name).is_file():
+            raise RuntimeError(f"vis-network 9.1.2 not found in the pyvis package: {VIS_DIR / name}")
+    stamp = _fingerprint(ASSETS / "network.js") + _fingerprint(ASSETS / "network.css")
+    return str(VIS_DIR), str(ASSETS), hashlib.sha256(stamp.encode()).hexdigest()[:12]
+
+
+def _lib_urls() -> dict[str, str]:
+    """Serve pyvis's vis-network directory and our assets under /component/<name>/; return their URLs.
+
+    A v1 component declared with a `path` is Streamlit's public way to serve a directory of static
+    files (Cache-Control: public). Registration needs a running script, so it happens on each mount
+    (cheap: a dict entry under a lock). None of these files travels over the websocket.
+    """
+    vis_dir, assets_dir, stamp = _checked_dirs()
+    vis = components_v1.declare_component("vislib", path=vis_dir)
+    ours = components_v1.declare_component("assets", path=assets_dir)
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    prefix = f"/{base}" if base else ""
+    return {
+        "js": f"{prefix}/component/{vis.name}/{VIS_JS}",
+        "css": f"{prefix}/component/{vis.name}/{VIS_CSS}",
+        "app": f"{prefix}/component/{ours.name}/network.js?v={stamp}",
+        "appcss": f"{prefix}/component/{ours.name}/network.css?v={stamp}",
+    }
+
+
+def checked_event(raw: Any, people: Collection[str], relationships: Collection[str]) -> dict[str, Any] | None:
+    """The browser's event if well-formed and naming items that exist, normalised; anything else is None.
+
+    The component runs in the page, so its events are treated as input: a forged or stale event
+    (an id that is gone, a position out of range, NaN) is dropped rather than passed on.
+    """
+    if not isinstance(raw, dict):
+        return None
+    seq = raw.get("seq")
+    if isinstance(seq, bool) or not isinstance(seq, int | float) or not math.isfinite(seq):
+        return None
+    seq = int(seq)
+    kind = raw.get("type")
+    if kind == "deselect":
+        return {"type": "deselect", "seq": seq}
+    item_id = raw.get("id")
+    if not isinstance(item_id, str):
+        return None
+    if kind == "select":
+        what = raw.get("kind")
+        if (what == "person" and item_id in people) or (what == "relationship" and item_id in relationships):
+            return {"type": "select", "kind": what, "id": item_id, "seq": seq}
+        return None
+    if kind == "move" and item_id in people:
+        x, y = raw.get("x"), raw.get("y")
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (x, y)):
+            return None
+        try:
+            pos = Position(x=float(x), y=float(y))  # range and finiteness checked by the model
+        except ValueError:
+            return None
+        return {"type": "move", "id": item_id, "x": pos.x, "y": pos.y, "seq": seq}
+    return None
+
+
+def _take_event(key: str, raw: Any) -> dict[str, Any] | None:
+    """A new, valid event for the map drawn under `key`, marked as seen so that it is given out once."""
+    ids = st.session_state.get(_IDS + key)
+    if ids is None:
+        return None
+    event = checked_event(raw, *ids)
+    if event is None or st.session_state.get(_SEEN + key) == event["seq"]:
+        return None
+    st.session_state[_SEEN + key] = event["seq"]
+    return event
+
+
+def _pending(key: str) -> Any:
+    """The trigger value waiting for this run; Streamlit presents it in `st.session_state[key]`."""
+    try:
+        state = st.session_state[key]
+    except KeyError:
+        return None
+    return state.get("event") if isinstance(state, dict) else None
+
+
+def _packed(m: DitMap, key: str, highlight_pattern: str | None, selected: tuple[str, str] | None,
+            client_view: bool, read_only: bool, positions: dict[str, Position] | None, height: int) -> bytes:
+    """The element's data; reused while the page passes the very same (frozen) map and options.
+
+    A rerun that changed nothing then costs no building at all. The memo holds the map object itself,
+    per browser session and key, so identity can be trusted (no id() reuse) and nothing is shared.
+    """
+    options = (highlight_pattern, selected, client_view, read_only, int(height), _lib_urls())
+    memo = st.session_state.get(_MEMO + key)
+    if positions is None and memo is not None and memo[0] is m and memo[1] == options:
+        return memo[2]
+    data = build_view(m, highlight_pattern=highlight_pattern, selected=selected, client_view=client_view,
+                      positions=positions)
+    data["lib"] = options[-1]
+    data["height"] = int(height)
+    data["ro"] = bool(read_only)
+    packed = pack(data)
+    st.session_state[_MEMO + key] = (m, options, packed)
+    return packed
+
+
+_MEMO = "_netview_memo::"
+_IDS = "_netview_ids::"
+_SEEN = "_netview_seq::"
+
+
+def network_view(
+    m: DitMap,
+    *,
+    highlight_pattern: str | None = None,
+    selected: tuple[SelectedKind, str] | None = None,
+    client_view: bool = False,
+    read_only: bool = False,
+    positions: dict[str, Position] | None = None,
+    height: int = 620,
+    key: str,
+    on_event: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any] | None:
+    """Draw `m`; give the browser's latest new event to `on_event` (before the rerun) or return it."""
+
+    def deliver() -> None:
+        # Runs at the start of the rerun the event caused, before the page script: the page can save a
+        # move or set the selection first, so the drawing of this very run already agrees with it.
+        if on_event is not None:
+            event = _take_event(key, _pending(key))
+            if event is not None:
+                on_event(event)
+
+    result = _component(key=key, data=_packed(m, key, highlight_pattern, selected, client_view, read_only,
+                                              positions, height), height="content", on_event_change=deliver)
+    event = _take_event(key, getattr(result, "event", None))
+    # Events from the next interaction are checked against the map the person saw and clicked on.
+    st.session_state[_IDS + key] = (frozenset(m.people_by_id), frozenset(m.relationships_by_id))
+    return event
+
+
+__all__ = ["checked_event", "network_view"]
