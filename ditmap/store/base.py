@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ditmap.model import DitMap
 from ditmap.operations import Operation
@@ -40,6 +41,7 @@ class Edit:
     at: dt.datetime
     undo_of: int | None = None  # set when this edit undid the edit that produced that version
     redo_of: int | None = None
+    merged: bool = False  # made against a stale version and merged (it touched other fields than the edits since)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +156,35 @@ class Store(ABC):
     def can_undo(self, map_id: str) -> bool: ...
     @abstractmethod
     def can_redo(self, map_id: str) -> bool: ...
+    @abstractmethod
+    def next_undo(self, map_id: str) -> Edit | None: ...  # the edit Undo would reverse now
+    @abstractmethod
+    def next_redo(self, map_id: str) -> Edit | None: ...  # the edit Redo would re-apply now
 
     # snapshots
     @abstractmethod
     def snapshot(self, map_id: str, name: str, *, author: str = "") -> Snapshot: ...
     @abstractmethod
     def snapshots(self, map_id: str) -> list[Snapshot]: ...
+
+    # files (the same for every backend: through the file format)
+    def import_map(self, path: str | Path, *, name: str | None = None, author: str = "") -> MapInfo:
+        """Create a map from a `.ditmap.json` file; raises `ditmap.fileformat.MapFileError` for a bad file."""
+        from ditmap.fileformat import SUFFIX, load
+
+        p = Path(path)
+        m = load(p)
+        return self.create_map(name or p.name.removesuffix(SUFFIX).removesuffix(".json") or m.client.pseudonym,
+                               m, author=author)
+
+    def export_map(self, map_id: str, path: str | Path) -> Path:
+        """Write a saved map's current content to a `.ditmap.json` file (written atomically)."""
+        from ditmap.fileformat import dump
+
+        m, _version = self.load(map_id)
+        dump(m, Path(path))
+        return Path(path)
+
+    def close(self) -> None:
+        """Release whatever the store holds open (nothing by default); it stays usable."""
+        return None

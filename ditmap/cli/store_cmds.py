@@ -1,0 +1,160 @@
+"""Store commands: `ditmap db init|list|backup|restore`, `ditmap import FILE`, `ditmap export-map ID -o FILE`.
+
+Every command takes `--db PATH` (else `$DITMAP_DB`, else the per-user default, see docs/store.md).
+A failure prints one clear line per problem on stderr and exits 1; nothing clinical is printed
+beyond what the user asked for (map names in `db list`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ditmap.store.base import StoreError
+
+
+def _db_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="PATH", type=Path, default=None,
+                   help="the store file (default: $DITMAP_DB, else ~/.local/share/ditmap/ditmap.sqlite3)")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    db = subparsers.add_parser("db", help="the store of saved maps: init, list, backup, restore",
+                               description="Manage the store of saved maps (an SQLite file).")
+    dbsub = db.add_subparsers(dest="db_command", metavar="SUBCOMMAND", required=True)
+
+    p = dbsub.add_parser("init", help="create the store (or migrate an older one) and print where it is")
+    _db_option(p)
+    p.set_defaults(func=cmd_init)
+
+    p = dbsub.add_parser("list", help="list saved maps: id, name, version, last updated")
+    _db_option(p)
+    p.add_argument("--all", action="store_true", help="include archived and deleted maps")
+    p.set_defaults(func=cmd_list)
+
+    p = dbsub.add_parser("backup", help="copy the whole store to a new file (SQLite backup API)")
+    p.add_argument("path", metavar="PATH", type=Path)
+    _db_option(p)
+    p.set_defaults(func=cmd_backup)
+
+    p = dbsub.add_parser("restore", help="replace the whole store with a backup (checked first)")
+    p.add_argument("path", metavar="PATH", type=Path)
+    _db_option(p)
+    p.set_defaults(func=cmd_restore)
+
+    p = subparsers.add_parser("import", help="import a map file into the store (or convert it with -o)",
+                              description="Import a .ditmap.json file (or a Kumu blueprint / CSV tables with "
+                                          "--from) into the store and print the new map's id; with -o, write the "
+                                          "converted map to a .ditmap.json file instead.")
+    p.add_argument("file", metavar="FILE", type=Path)
+    p.add_argument("--name", help="the saved map's name (default: from the file name)")
+    p.add_argument("--from", dest="source", choices=("ditmap", "kumu", "csv"), default="ditmap",
+                   help="what FILE is: a .ditmap.json (default), a Kumu JSON blueprint, or CSV tables (.zip/folder)")
+    p.add_argument("-o", "--output", metavar="OUT", type=Path, help="write a .ditmap.json file instead of importing")
+    _db_option(p)
+    p.set_defaults(func=cmd_import)
+
+    p = subparsers.add_parser("export-map", help="write a saved map to a .ditmap.json file")
+    p.add_argument("map_id", metavar="ID")
+    p.add_argument("-o", "--output", metavar="FILE", type=Path, required=True)
+    _db_option(p)
+    p.set_defaults(func=cmd_export_map)
+
+
+def _fail(message: str) -> int:
+    print(f"ditmap: {message}", file=sys.stderr)
+    return 1
+
+
+def _store(args: argparse.Namespace):
+    from ditmap.store import open_store
+
+    return open_store(args.db)
+
+
+def _guard(func):
+    """Turn store and file errors into one line each on stderr and exit status 1 (never a traceback)."""
+    def run(args: argparse.Namespace) -> int:
+        from ditmap.fileformat import MapFileError
+
+        try:
+            return func(args)
+        except StoreError as err:
+            return _fail(str(err))
+        except MapFileError as err:
+            where = getattr(args, "file", None) or getattr(args, "path", "")
+            for problem in err.problems:
+                print(f"{where}: {problem}", file=sys.stderr)
+            return 1
+    run.__name__ = func.__name__
+    run.__doc__ = func.__doc__
+    return run
+
+
+@_guard
+def cmd_init(args: argparse.Namespace) -> int:
+    store = _store(args)
+    print(f"store ready: {store.path}")
+    return 0
+
+
+@_guard
+def cmd_list(args: argparse.Namespace) -> int:
+    maps = _store(args).list_maps(include_archived=args.all, include_deleted=args.all)
+    rows = [("ID", "NAME", "VERSION", "UPDATED")]
+    for i in maps:
+        name = i.name.replace("\n", " ").replace("\t", " ")
+        flags = [f for f, on in (("archived", i.archived), ("deleted", i.deleted)) if on]
+        if flags:
+            name += f" ({', '.join(flags)})"
+        rows.append((i.id, name, str(i.version), i.updated_at.strftime("%Y-%m-%d %H:%M UTC")))
+    widths = [max(len(r[c]) for r in rows) for c in range(3)]
+    for r in rows:
+        print(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}")
+    if not maps:
+        print("(no saved maps)", file=sys.stderr)
+    return 0
+
+
+@_guard
+def cmd_backup(args: argparse.Namespace) -> int:
+    out = _store(args).backup(args.path)
+    print(f"backed up to {out}")
+    return 0
+
+
+@_guard
+def cmd_restore(args: argparse.Namespace) -> int:
+    store = _store(args)
+    store.restore(args.path)
+    print(f"restored {store.path} from {args.path} ({len(store.list_maps(include_archived=True))} maps)")
+    return 0
+
+
+@_guard
+def cmd_import(args: argparse.Namespace) -> int:
+    from ditmap.fileformat import SUFFIX, dump, load
+
+    if args.source == "ditmap":
+        m = load(args.file)
+    else:
+        from ditmap.exports.importers import read_foreign
+
+        m = read_foreign(args.file, args.source)
+    if args.output is not None:
+        dump(m, args.output)
+        print(f"wrote {args.output}")
+        return 0
+    name = args.name or args.file.name.removesuffix(SUFFIX).removesuffix(".json").removesuffix(".zip") \
+        or m.client.pseudonym
+    info = _store(args).create_map(name, m)
+    print(info.id)
+    return 0
+
+
+@_guard
+def cmd_export_map(args: argparse.Namespace) -> int:
+    out = _store(args).export_map(args.map_id, args.output)
+    print(f"wrote {out}")
+    return 0
