@@ -138,4 +138,13 @@ def _spring(m: DitMap, fixed: dict[str, Position], free: list[str], seed: int) -
         start[pid] = (outer * math.cos(angle), outer * math.sin(angle))
     sub = g.subgraph(list(start))
     raw = nx.spring_layout(sub, pos=start, fixed=list(fixed), seed=seed, k=MIN_GAP * 1.5, iterations=60)
-    return {pid: Position(x=round(float(raw[pid][0]), 1), y=round(float(raw[pid][1]), 1)) for pid in free}
+    # Spring steps scale with the spread of the fixed people, so one person dragged far away could
+    # fling newcomers off the map: keep them within the box the starting positions span.
+    xs, ys = [x for x, _ in start.values()], [y for _, y in start.values()]
+    box = (min(xs) - MIN_GAP, max(xs) + MIN_GAP, min(ys) - MIN_GAP, max(ys) + MIN_GAP)
+
+    def clamp(v: float, lo: float, hi: float) -> float:
+        return round(min(max(float(v), lo), hi), 1)
+
+    return {pid: Position(x=clamp(raw[pid][0], box[0], box[1]), y=clamp(raw[pid][1], box[2], box[3]))
+            for pid in free}

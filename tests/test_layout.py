@@ -94,3 +94,15 @@ def test_empty_and_self_only_maps() -> None:
     assert place(DitMap()) == {}
     only = DitMap(people=(Person(id="self", alias="Me", role="self"),))
     assert place(only) == {"self": Position(x=0, y=0)}
+
+
+def test_newcomers_stay_on_the_map_when_someone_was_dragged_far_away() -> None:
+    # Found by the export tests: the spring step grew with the spread of fixed people and flung
+    # unplaced people beyond the model's coordinate range.
+    m = DitMap(people=(Person(id="far", alias="Far", position=Position(x=0, y=344604)),
+                       Person(id="a", alias="A"), Person(id="b", alias="B")),
+               relationships=(Relationship(id="r1", source="a", target="b"),))
+    pos = place(m)
+    assert set(pos) == {"far", "a", "b"}
+    for p in pos.values():
+        assert -1e6 <= p.x <= 1e6 and -1e6 <= p.y <= 1e6

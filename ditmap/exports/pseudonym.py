@@ -16,7 +16,9 @@ exporter forgetting to skip it: it is simply not there.
 
 from __future__ import annotations
 
-from ditmap.model import DitMap
+import re
+
+from ditmap.model import DitMap, Position
 
 MAX_LABEL = 60
 """Longest label drawn on a diagram; longer aliases are cut with an ellipsis (never lengthened)."""
@@ -51,3 +53,57 @@ def shorten(text: str, limit: int) -> str:
     """Cut text to `limit` characters with an ellipsis; newlines become spaces (labels are one line)."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: max(limit - 1, 1)] + "…"
+
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def printable(m: DitMap) -> DitMap:
+    """The map with control characters XML cannot hold (NUL, ESC…) replaced by U+FFFD.
+
+    XML 1.0 has no way to write them, so SVG, GraphML and GEXF could not be parsed with them in; the
+    drawn exports have no glyph for them either. Maps without such characters come back unchanged.
+    """
+    if not _UNPRINTABLE.search(_all_text(m)):
+        return m
+    return DitMap.model_validate(_clean(m.model_dump(mode="python")))
+
+
+def _all_text(m: DitMap) -> str:
+    return "\n".join(_strings(m.model_dump(mode="python")))
+
+
+def _strings(value: object):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings(v)
+
+
+def _clean(value: object) -> object:
+    if isinstance(value, str):
+        return _UNPRINTABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def positions(m: DitMap) -> dict[str, Position]:
+    """Where to draw each person: `layout.place(m)`.
+
+    If the layout cannot place someone (it refuses maps whose stored positions sit at the edge of the
+    allowed range), stored positions are drawn as they are and the unplaced at the centre, so an
+    export never fails because of the layout.
+    """
+    from ditmap.layout import place
+
+    try:
+        return place(m)
+    except ValueError:
+        return {p.id: p.position or Position(x=0.0, y=0.0) for p in m.people}
