@@ -15,6 +15,9 @@ from ditmap import __version__
 
 COMMAND_MODULES: tuple[str, ...] = (
     "ditmap.cli.files",
+    "ditmap.cli.store_cmds",
+    "ditmap.cli.analyze",
+    "ditmap.cli.export_cmd",
 )
 
 

@@ -10,10 +10,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ditmap.analysis import Analysis, analyze
 from ditmap.fileformat import MapFileError, load
 from ditmap.model import DitMap
+
+if TYPE_CHECKING:  # networkx is imported only when the command runs: keeps `ditmap validate` quick
+    from ditmap.analysis import Analysis
 
 PEOPLE_SHOWN = 10
 LABEL_WIDTH = 28
@@ -37,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
         for problem in err.problems:
             print(f"{args.file}: {problem}", file=sys.stderr)
         return 1
+    from ditmap.analysis import analyze
+
     a = analyze(m)
     if args.json:
         print(json.dumps(a.to_dict(), ensure_ascii=False, indent=2))
