@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import math
 import textwrap
+import warnings
 from dataclasses import dataclass
 
 import matplotlib
@@ -80,7 +81,11 @@ def _save(m: DitMap, opts: ExportOptions, fmt: str) -> bytes:
     metadata = {"svg": {"Date": None, "Creator": "ditmap"}, "pdf": {"CreationDate": None, "Creator": "ditmap",
                                                                      "Producer": "ditmap"},
                 "png": {"Software": "ditmap"}}[fmt]
-    fig.savefig(buf, format=fmt, dpi=DPI, metadata=metadata)
+    with warnings.catch_warnings():
+        # "Glyph … missing from font" warnings would copy user text into the logs; the glyph is
+        # drawn as a box either way.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
+        fig.savefig(buf, format=fmt, dpi=DPI, metadata=metadata)
     return buf.getvalue()
 
 
