@@ -1,0 +1,80 @@
+"""Small helpers every page uses: the open map (or a calm stop), cached per-version computations.
+
+`st.cache_data` is shared by every session on the server, so only things any viewer of that map may
+see are cached here, keyed by (map id, version); client-view outputs are keyed separately.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ditmap.analysis import Analysis, analyze
+from ditmap.layout import place
+from ditmap.model import DitMap
+from ditmap.operations import SetPositions
+from ditmap.ui import edits, state
+
+
+def require_map() -> state.Opened:
+    """The open map, or a message and a stop (a page opened without a map)."""
+    opened = state.current(recheck=False)  # the frame (shell) read the store at the start of this run
+    if opened is None:
+        st.info("No map is open. Choose one on the Maps page." if not state.client_view()
+                else "Your therapist will open the map.")
+        st.stop()
+    assert opened is not None
+    return opened
+
+
+def ensure_positions(opened: state.Opened) -> DitMap:
+    """A map in which everyone has a position.
+
+    People added without a position get one from `layout.place` — written to the store once as one
+    `SetPositions` operation, so every device draws the same map and it never jumps. A read-only
+    viewer (supervisor) gets the positions for drawing without writing them.
+    """
+    m = opened.map
+    missing = [p.id for p in m.people if p.position is None]
+    if not missing:
+        return m
+    positions = place(m)
+    op = SetPositions(positions={pid: positions[pid] for pid in missing})
+    if not state.read_only():
+        if edits.apply(op, where="positions"):
+            st.session_state.pop(edits.NOTICE, None)
+            now = state.current(recheck=False)
+            if now is not None and all(p.position is not None for p in now.map.people):
+                return now.map
+        else:
+            # Another device placed them first: not this person's edit, nothing to resolve.
+            edits.drop_pending(op)
+    return op.apply(m)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def analysis_for(db: str, map_id: str, version: int, _m: DitMap) -> Analysis:
+    """The focus analysis of one map version (shared: it holds no private notes)."""
+    return analyze(_m)
+
+
+def person_options(m: DitMap) -> dict[str, str]:
+    """Person id → a label that tells apart two people with the same alias."""
+    seen: dict[str, int] = {}
+    for p in m.people:
+        seen[p.alias] = seen.get(p.alias, 0) + 1
+    return {p.id: (p.alias if seen[p.alias] == 1 else f"{p.alias} ({p.id})") for p in m.people}
+
+
+def relationship_options(m: DitMap) -> dict[str, str]:
+    people = person_options(m)
+    return {r.id: f"{people.get(r.source, r.source)} – {people.get(r.target, r.target)} ({r.corner})"
+            for r in m.relationships}
+
+
+def with_extra(options: tuple[str, ...], *extra: str) -> list[str]:
+    """A vocabulary plus any free-text values already in use, in a stable order."""
+    out = list(options)
+    for e in extra:
+        if e and e not in out:
+            out.append(e)
+    return out

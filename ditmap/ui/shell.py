@@ -1,0 +1,53 @@
+"""The frame around every page: navigation, the sidebar (who I am, client view, undo/redo, export,
+live updates), the conflict panel, and the page itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from ditmap.ui import client_view, edits, state, texts
+from ditmap.ui.sidebar import sidebar
+
+PAGES_DIR = Path(__file__).parent / "pages"
+_GOTO = "_goto_page"
+
+
+
+def _page(name: str, cv: bool, *, default: bool = False) -> st.Page:
+    # No page icons: the current page's icon becomes the favicon, and a ":material/...:" one is fetched
+    # from fonts.gstatic.com. The favicon is the emoji in set_page_config, drawn as an inline data: URL.
+    return st.Page(PAGES_DIR / f"{name}.py", title=texts.page_title(name, cv), url_path=name, default=default)
+
+
+def goto(page: str) -> None:
+    """Ask for a page switch from a callback (switching happens in the script body)."""
+    st.session_state[_GOTO] = page
+
+
+def main() -> None:
+    st.set_page_config(page_title="ditmap", page_icon="🕸️", layout="wide",
+                       initial_sidebar_state="expanded")
+    state.sync_url()
+    client_view.apply_style()
+    cv = state.client_view()
+    opened = state.current()
+
+    names = [] if cv else ["home"]
+    if opened is not None:
+        names += ["map", "people", "relationships", "patterns", "sessions"] + ([] if cv else ["history"])
+    names = names or ["home"]  # client view with no map open: a calm waiting page
+    default = "map" if opened is not None else "home"
+    pages = {name: _page(name, cv, default=name == default) for name in names}
+    nav = st.navigation(list(pages.values()), position="sidebar")
+
+    target = st.session_state.pop(_GOTO, None)
+    if target in pages and nav.url_path != pages[target].url_path:
+        st.switch_page(pages[target])
+
+    sidebar(opened)
+    edits.conflict_panel()
+    edits.notice()
+    nav.run()

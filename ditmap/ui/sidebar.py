@@ -1,0 +1,118 @@
+"""The sidebar: who is at the keyboard, the client-view switch, undo/redo with the sentence of what
+they will do, exports, and the live-update poll.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ditmap.store.base import Edit
+from ditmap.ui import client_view, edits, state
+from ditmap.ui.edits import escape_md as md
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def undo_redo_sentences(db: str, map_id: str, version: int) -> tuple[str | None, str | None]:
+    """What Undo and Redo would do next, derived from the history (one undo stack per map).
+
+    Mirrors the store's rule: Undo takes the newest edit that is not itself an undo and has not
+    been undone; Redo takes the newest undo that has not been redone, if no new edit came after it.
+    """
+    history: list[Edit] = state.store().history(map_id, limit=300)
+    undone = {e.undo_of for e in history if e.undo_of is not None}
+    undo = next((e.sentence for e in history if e.undo_of is None and e.version not in undone), None)
+    redone_undos: set[int] = set()
+    redo: str | None = None
+    for e in history:  # newest first
+        if e.undo_of is None and e.redo_of is None:
+            break  # a fresh edit empties the redo stack
+        if e.redo_of is not None:
+            redone_undos.add(e.redo_of)
+            continue
+        if e.undo_of is not None and e.undo_of not in redone_undos:
+            original = next((o for o in history if o.version == e.undo_of), None)
+            redo = original.sentence.removeprefix("Redid: ") if original else "the last undone edit"
+            break
+    return undo, redo
+
+
+def _role_changed() -> None:
+    r = st.session_state["role_select"]
+    state.set_role(r)
+    if r == "client":
+        state.set_client_view(True)
+
+
+@st.dialog("Download")
+def _export_dialog(opened: state.Opened) -> None:
+    """Exports, drawn only when asked for; the client view offers client versions only."""
+    from ditmap.exports import FORMATS, ExportError, export_bytes
+
+    cv = state.client_view()
+    private = False
+    if not cv:
+        private = st.checkbox("Include private process notes", value=False, key="export_private",
+                              help="Only in clinician exports; never in client versions.")
+    client_version = cv or st.checkbox("Client version (plain words, no private notes)", value=False,
+                                       key="export_client")
+    formats = [f for f in FORMATS if f.client_safe] if client_version else list(FORMATS)
+    names = {f.name: f for f in formats}
+    fmt = st.selectbox("Format", list(names), format_func=lambda n: names[n].label, key="export_format")
+    f = names.get(fmt) or formats[0]
+    pattern = st.session_state.get("highlight_pattern")
+    pattern = pattern if pattern in opened.map.patterns_by_id else None
+    try:
+        with st.spinner("Preparing…"):
+            data, name, mime = export_bytes(opened.map, f.name, client=client_version,
+                                            private_notes=private and not client_version, pattern_id=pattern)
+    except ExportError as err:
+        st.error(md(str(err)))
+        return
+    st.download_button(f"Download {name}", data=data, file_name=name, mime=mime, key="download",
+                       on_click="ignore", type="primary", width="stretch", icon=":material/download:")
+
+
+@st.fragment(run_every=1.0)
+def live(map_id: str) -> None:
+    """Poll the store's version each second; when another device changed the map, rerun everything."""
+    try:
+        v = state.store().version(map_id)
+    except Exception:  # the map was deleted meanwhile: the next full run says so
+        st.rerun()
+        return
+    if v != state.seen_version():
+        st.rerun()
+
+
+def sidebar(opened: state.Opened | None) -> None:
+    cv = state.client_view()
+    with st.sidebar:
+        if opened is not None:
+            st.subheader(md(opened.map.client.pseudonym if cv else opened.name), anchor=False)
+        if not cv:
+            st.selectbox("I am", state.ROLES, index=state.ROLES.index(state.role()), key="role_select",
+                         on_change=_role_changed)
+            st.text_input("My name (for history)", key="author_name", max_chars=60)
+            if state.read_only():
+                st.caption("Supervisor: read-only; you can comment on the History page.")
+        client_view.switch()
+        if opened is None:
+            return
+        if not state.read_only():
+            undo, redo = undo_redo_sentences(state.db_key(), opened.id, opened.version)
+            if cv:  # history sentences use clinical field names: the client view says it plainly
+                undo_help, redo_help = "Undo the last change", "Redo what was undone"
+            else:
+                undo_help = f"Undo: {md(undo)}" if undo else "Nothing to undo"
+                redo_help = f"Redo: {md(redo)}" if redo else "Nothing to redo"
+            st.button("Undo", icon=":material/undo:", on_click=edits.undo, disabled=undo is None, key="undo",
+                      help=undo_help, shortcut="Alt+Z", width="stretch")
+            st.button("Redo", icon=":material/redo:", on_click=edits.redo, disabled=redo is None, key="redo",
+                      help=redo_help, shortcut="Alt+Y", width="stretch")
+            if undo and not cv:
+                st.caption(f"Undo will: {md(undo)}")
+        if st.button("Download…", icon=":material/download:", key="export_open", width="stretch"):
+            _export_dialog(opened)
+        st.caption(f"Saved · version {opened.version}",
+                   help="Every change is saved at once. The map follows other devices live.")
+        live(opened.id)  # draws nothing: a tick costs the browser only the run's start and end messages

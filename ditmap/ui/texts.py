@@ -1,0 +1,105 @@
+"""The words on the screen: clinician labels (the model's field names) and plain words for the client view.
+
+Clinician mode uses the model's field names as labels, so one concept has one name in code, UI,
+file format and docs. The client view uses calm, everyday words and never the clinical terms in
+`JARGON` (a test checks the client view for them).
+"""
+
+from __future__ import annotations
+
+from ditmap.vocab import CLOSENESS_PLAIN, CORNER_PLAIN
+
+PLAIN_LABELS: dict[str, str] = {
+    # person
+    "alias": "name",
+    "role": "who they are to you",
+    "alive": "living",
+    "notes": "notes",
+    # relationship
+    "source": "from",
+    "target": "to",
+    "corner": "when",
+    "kind": "what it is like",
+    "direction": "which way it flows",
+    "intensity": "how strong the feelings are (1–5)",
+    "closeness": "how close it feels",
+    "feelings": "feelings",
+    "communication_style": "how you talk to each other",
+    # pattern
+    "title": "name",
+    "self_representation": "how I feel about myself",
+    "other_representation": "how I feel the other person is with me",
+    "affects": "feelings",
+    "client_words": "in my own words",
+    "healthier_alternative": "what I am working toward",
+    "status": "agreed together",
+    "agreed_on": "agreed on",
+    # enactment
+    "strength": "how strongly it shows (1–3)",
+    "example": "an example",
+    "session": "session",
+    # session
+    "number": "session",
+    "date": "date",
+    "phq9": "mood score (PHQ-9)",
+    "gad7": "worry score (GAD-7)",
+    "homework": "things to try between sessions",
+    # client
+    "pseudonym": "name",
+    "therapist": "therapist",
+}
+
+CLINICIAN_ONLY_FIELDS: frozenset[str] = frozenset({
+    "process_notes", "defensive_function", "defences", "reversal", "transference", "worked_on",
+})
+"""Fields the client view never shows: private notes and clinical formulation terms."""
+
+JARGON: tuple[str, ...] = (
+    "IPAF", "defensive function", "defences", "transference", "enactment", "enacts", "reversal",
+    "process notes", "corner", "betweenness", "centrality",
+)
+
+PAGE_TITLES: dict[str, tuple[str, str]] = {
+    "home": ("Maps", "Maps"),
+    "map": ("Map", "Our map"),
+    "people": ("People", "People in your life"),
+    "relationships": ("Relationships", "Relationships"),
+    "patterns": ("Patterns", "The pattern we're working on"),
+    "sessions": ("Sessions", "How things are going"),
+    "history": ("History", "History"),
+}
+
+
+def label(field: str, client_view: bool) -> str:
+    """The label for a model field: its own name for clinicians, plain words in the client view."""
+    if client_view:
+        return PLAIN_LABELS.get(field, field.replace("_", " "))
+    return field.replace("_", " ")
+
+
+def page_title(page: str, client_view: bool) -> str:
+    clinician, plain = PAGE_TITLES[page]
+    return plain if client_view else clinician
+
+
+def corner_word(corner: str, client_view: bool) -> str:
+    return CORNER_PLAIN.get(corner, corner) if client_view else corner
+
+
+def closeness_word(closeness: str, client_view: bool) -> str:
+    return CLOSENESS_PLAIN.get(closeness, closeness) if client_view else closeness
+
+
+def status_word(status: str, client_view: bool) -> str:
+    if not client_view:
+        return status
+    return {"agreed": "agreed together", "draft": "still thinking about it"}.get(status, status)
+
+
+FOCUS_HEADING = ("Focus: where to look", "Things we might talk about")
+FOCUS_NOTE = (
+    "Suggestions from the map's structure — hypotheses to explore together, not conclusions.",
+    "Ideas from the map to think about together. They are only suggestions.",
+)
+HIGHLIGHT_LABEL = ("Light up pattern", "Show where this pattern appears")
+NO_HIGHLIGHT = ("(none)", "(none)")

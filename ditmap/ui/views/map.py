@@ -1,0 +1,139 @@
+"""Map: the network drawing with the focus panel beside it; click a person or relationship to edit it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from ditmap.layout import place
+from ditmap.model import DitMap
+from ditmap.operations import MovePerson, SetPositions
+from ditmap.ui import common, edits, forms, state, texts
+from ditmap.ui.edits import escape_md as md
+from ditmap.ui.network_view import network_view
+
+SELECTED = "selected"
+HIGHLIGHT = "highlight_pattern"
+
+
+@st.dialog("Add a person")
+def _add_person_dialog(m: DitMap) -> None:
+    """Only drawn when asked for, so the Map page's reruns do not pay for the form."""
+    forms.add_person_form(m, key="map_add_person")
+    if st.session_state.pop("_added_person", False):
+        st.rerun()
+
+
+def _rearrange() -> None:
+    opened = state.current()
+    if opened is not None:
+        edits.apply(SetPositions(positions=place(opened.map, relayout=True)), where="rearrange")
+
+
+def _select(kind: str, item_id: str) -> None:
+    st.session_state[SELECTED] = (kind, item_id)
+
+
+def _highlight(pattern_id: str) -> None:
+    st.session_state[HIGHLIGHT] = pattern_id
+
+
+def _deselect() -> None:
+    st.session_state.pop(SELECTED, None)
+
+
+def _handle(event: dict[str, Any] | None) -> None:
+    if not event:
+        return
+    if event.get("type") == "select" and event.get("kind") in ("person", "relationship"):
+        st.session_state[SELECTED] = (event["kind"], event["id"])
+    elif event.get("type") == "deselect":
+        st.session_state.pop(SELECTED, None)
+    elif event.get("type") == "move" and not state.read_only():
+        edits.apply(MovePerson(id=event["id"], x=float(event["x"]), y=float(event["y"])), where="move")
+        st.session_state.pop(edits.NOTICE, None)  # a drag needs no toast
+
+
+def _drawing(m: DitMap, cv: bool, highlight: str | None, selected: tuple[str, str] | None) -> None:
+    # Events are handled in a callback, before the rerun: the sidebar (undo) already shows their result.
+    network_view(m, highlight_pattern=highlight, selected=selected, client_view=cv, read_only=state.read_only(),
+                 height=560, key="map", on_event=_handle)
+
+
+def _editor(m: DitMap, cv: bool) -> None:
+    sel = st.session_state.get(SELECTED)
+    if not sel:
+        return
+    kind, item_id = sel
+    if kind == "person" and item_id in m.people_by_id:
+        p = m.people_by_id[item_id]
+        head = f"{p.alias}"
+    elif kind == "relationship" and item_id in m.relationships_by_id:
+        head = m.label_of("relationship", item_id)
+    else:
+        st.session_state.pop(SELECTED, None)
+        return
+    c1, c2 = st.columns([4, 1], vertical_alignment="center")
+    c1.subheader(md(head), anchor=False)
+    c2.button("Close", key="deselect", on_click=_deselect, icon=":material/close:")
+    if kind == "person":
+        forms.person_form(m, m.people_by_id[item_id])
+    else:
+        forms.relationship_form(m, m.relationships_by_id[item_id])
+    if not cv:  # supervision comments on this item (never in the client view)
+        for c in m.comments:
+            if c.anchor_kind == kind and c.anchor == item_id and c.status == "open":
+                st.info(md(f"Comment ({c.author or 'supervisor'}): {c.text}"), icon=":material/comment:")
+
+
+def _focus(opened: state.Opened, m: DitMap, cv: bool) -> None:
+    heading, note = (texts.FOCUS_HEADING[1], texts.FOCUS_NOTE[1]) if cv else (texts.FOCUS_HEADING[0],
+                                                                             texts.FOCUS_NOTE[0])
+    st.subheader(heading, anchor=False)
+    st.caption(note)
+    analysis = common.analysis_for(state.db_key(), opened.id, opened.version, m)
+    suggestions = analysis.suggestions[:6]
+    if not suggestions:
+        st.caption("Add people, relationships and a pattern, and suggestions will appear here."
+                   if not cv else "As the map grows, ideas will appear here.")
+        return
+    for i, s in enumerate(suggestions):
+        with st.container(border=True):
+            head = f"**{md(s.label)}**" + ("" if cv else f" · {s.kind}")
+            st.markdown(f"{head}  \n{md(s.reasons.client if cv else s.reasons.clinician)}")
+            if s.kind == "pattern":
+                st.button("Light it up" if not cv else "Show on the map", key=f"focus:{i}", on_click=_highlight,
+                          args=(s.id,), type="tertiary")
+            else:
+                st.button("Select", key=f"focus:{i}", on_click=_select, args=(s.kind, s.id), type="tertiary")
+
+
+def main() -> None:
+    opened = common.require_map()
+    m = common.ensure_positions(opened)
+    opened = state.current(recheck=False) or opened
+    cv = state.client_view()
+    st.title(texts.page_title("map", cv), anchor=False)
+
+    patterns = {p.id: p.title for p in m.patterns}
+    if st.session_state.get(HIGHLIGHT) not in patterns:
+        st.session_state[HIGHLIGHT] = None
+    c1, c2, c3 = st.columns([2, 1, 1] if cv else [3, 1, 1], vertical_alignment="bottom")
+    c1.selectbox(texts.HIGHLIGHT_LABEL[cv], [None, *patterns], key=HIGHLIGHT,
+                 format_func=lambda pid: texts.NO_HIGHLIGHT[cv] if pid is None else patterns[pid])
+    c2.button("Re-arrange", on_click=_rearrange, disabled=state.read_only(), icon=":material/auto_fix_high:",
+              help=("Place everyone again, neatly (Undo puts them back)." if cv else
+                    "Place everyone again by closeness and corner (one step; Undo puts them back)."), width="stretch")
+    if c3.button("Add person", icon=":material/person_add:", disabled=state.read_only(), width="stretch",
+                 key="add_person_open"):
+        _add_person_dialog(m)
+    edits.show_problems("rearrange")
+    edits.show_problems("move")
+
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        _drawing(m, cv, st.session_state.get(HIGHLIGHT), st.session_state.get(SELECTED))
+    with right:
+        _editor(m, cv)
+        _focus(opened, m, cv)

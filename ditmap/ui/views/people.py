@@ -1,0 +1,35 @@
+"""People: everyone significant to the client, as a table and one at a time."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ditmap.ui import common, forms, state, tables, texts
+from ditmap.ui.edits import escape_md as md
+
+
+def main() -> None:
+    opened = common.require_map()
+    cv = state.client_view()
+    st.title(texts.page_title("people", cv), anchor=False)
+    m = opened.map
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        st.caption("Edit cells directly; each change is saved at once. Add or remove people with the forms."
+                   if not state.read_only() else "Read-only.")
+        tables.editor(opened, "person")
+    with right:
+        if not state.read_only():
+            st.subheader("Add a person", anchor=False)
+            forms.add_person_form(m)
+        people = common.person_options(m)
+        if people:
+            st.subheader("Edit one person", anchor=False)
+            sel = st.session_state.get("selected")
+            ids = list(people)
+            index = ids.index(sel[1]) if sel and sel[0] == "person" and sel[1] in people else 0
+            pid = st.selectbox("Person", ids, index=index, format_func=people.get, key=f"people_pick:{sel}")
+            if pid is not None:
+                st.session_state["selected"] = ("person", pid)
+                st.caption(md(f"Relationships: {sum(1 for r in m.relationships if pid in (r.source, r.target))}"))
+                forms.person_form(m, m.people_by_id[pid])

@@ -1,0 +1,92 @@
+"""Shared helpers for the dashboard's AppTest tests (tests/test_app_*.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from ditmap.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "streamlit_app.py")
+SAMPLES = ROOT / "sample_data"
+
+
+def app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def page(at: AppTest, name: str) -> AppTest:
+    return at.switch_page(f"ditmap/ui/pages/{name}.py").run()
+
+
+def store():  # the same database the app uses (DITMAP_DB set by the fixture)
+    return open_store()
+
+
+def open_sample(at: AppTest, stem: str = "depression-self-critical") -> str:
+    at.button(key=f"sample_{stem}.ditmap.json").click().run()
+    assert not at.exception, at.exception
+    return at.query_params["map"]
+
+
+def new_map(at: AppTest, pseudonym: str = "K.") -> str:
+    at.text_input(key="new_pseudonym").input(pseudonym)
+    at.button(key="FormSubmitter:new_map-Create map").click().run()
+    assert not at.exception, at.exception
+    return at.query_params["map"]
+
+
+def sample_json(stem: str = "depression-self-critical") -> dict[str, Any]:
+    """The sample file read with plain json — an independent reader, not ditmap's."""
+    return json.loads((SAMPLES / f"{stem}.ditmap.json").read_text(encoding="utf-8"))
+
+
+def table_key(at: AppTest, kind: str) -> str:
+    """The current data_editor widget key for a table (see ditmap/ui/tables.py)."""
+    return at.session_state[f"_table_key:{kind}"]
+
+
+def edit_table(at: AppTest, kind: str, edited: dict[int, dict[str, Any]]) -> AppTest:
+    """Seed a data_editor edit the way the browser reports it (every edit since the editor was mounted), rerun."""
+    at.session_state[table_key(at, kind)] = {"edited_rows": edited, "added_rows": [], "deleted_rows": []}
+    return at.run()
+
+
+def all_text(at: AppTest) -> str:
+    """Every string the page shows: values, labels, help, placeholders, options."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        for attr in ("value", "label", "body", "help", "placeholder", "caption"):
+            try:
+                v = getattr(node, attr, None)
+            except Exception:
+                v = None
+            if isinstance(v, str):
+                out.append(v)
+            elif isinstance(v, pd.DataFrame):
+                out.append(v.to_csv())
+        opts = getattr(node, "options", None)
+        if isinstance(opts, (list, tuple)):
+            out.extend(str(o) for o in opts)
+        for c in getattr(node, "children", {}).values():
+            walk(c)
+
+    walk(at._tree)
+    return "\n".join(out)
+
+
+def button(at: AppTest, label: str):
+    """The first button with this label (for buttons whose key is generated)."""
+    for b in at.button:
+        if b.label == label:
+            return b
+    raise AssertionError(f"no button {label!r}: {[b.label for b in at.button]}")

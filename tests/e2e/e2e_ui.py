@@ -1,0 +1,102 @@
+"""Small Playwright helpers for Streamlit widgets (shared by the e2e tests)."""
+
+from __future__ import annotations
+
+import time
+
+from playwright.sync_api import Locator, Page
+
+
+def wait_idle(page: Page, timeout: float = 15_000) -> None:
+    """Wait until Streamlit has finished the current run (Streamlit's own e2e tests do the same)."""
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout)
+    page.wait_for_timeout(150)
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout)
+
+
+def goto(page: Page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("[data-testid=stApp]")
+    wait_idle(page)
+
+
+def select(page: Page, label: str, option: str, *, scope: Page | Locator | None = None,
+           exact: bool = True) -> None:
+    """Choose `option` in the Streamlit selectbox labelled `label` (retrying if a rerun closed the list)."""
+    root = scope or page
+    box = root.get_by_role("combobox", name=label).first
+    choice = page.get_by_role("option", name=option, exact=True) if exact else \
+        page.get_by_role("option").filter(has_text=option)
+    for attempt in range(4):
+        if attempt % 2:
+            box.press("ArrowDown")  # the keyboard way to open the list
+        else:
+            box.click()
+        try:
+            choice.first.wait_for(state="visible", timeout=1500)
+        except Exception:
+            continue
+        choice.first.click()
+        return
+    raise AssertionError(f"could not choose {option!r} in {label!r}")
+
+
+def options(page: Page, label: str, *, scope: Page | Locator | None = None) -> list[str]:
+    """The options a Streamlit selectbox offers (opened as a person would, then closed)."""
+    box = (scope or page).get_by_role("combobox", name=label).first
+    for attempt in range(4):
+        if attempt % 2:
+            box.press("ArrowDown")
+        else:
+            box.click()
+        try:
+            page.get_by_role("option").first.wait_for(state="visible", timeout=1500)
+        except Exception:
+            continue
+        texts = page.get_by_role("option").all_inner_texts()
+        page.keyboard.press("Escape")
+        return texts
+    raise AssertionError(f"could not open {label!r}")
+
+
+def fill(page: Page, label: str, text: str, *, scope: Page | Locator | None = None) -> None:
+    root = scope or page
+    box = root.get_by_role("textbox", name=label).first
+    box.fill(text)
+
+
+def click(page: Page, name: str, *, scope: Page | Locator | None = None, last: bool = False,
+          exact: bool = True) -> None:
+    root = scope or page
+    buttons = root.get_by_role("button", name=name, exact=exact)
+    (buttons.last if last else buttons.first).click()
+    wait_idle(page)
+
+
+def nav(page: Page, title: str) -> None:
+    """Go to a page through the sidebar navigation (as a person would)."""
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+    wait_idle(page)
+
+
+def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05):
+    """Poll until `predicate()` is truthy; return its value (or raise after `timeout` seconds)."""
+    end = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > end:
+            raise AssertionError("timed out waiting")
+        time.sleep(interval)
+
+
+def all_frames_eval(page: Page, expression: str) -> list:
+    """Evaluate `expression` in the page and in every frame inside it."""
+    out = []
+    for frame in page.frames:
+        try:
+            out.append(frame.evaluate(expression))
+        except Exception as err:  # a frame that navigated away mid-way
+            out.append(f"error: {err}")
+    return out
