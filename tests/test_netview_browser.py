@@ -5,84 +5,35 @@ keyboard access, and no script from user text — in the page or any frame."""
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from browser_support import ROOT, StreamlitServer
+from playwright.sync_api import Page
 
 from tests.apps.netview_maps import PAYLOADS, hostile
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "tests" / "apps" / "netview_app.py"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update"]
 HOST = "document.querySelector('[data-testid=stBidiComponentIsolated]')"
 VIEW = f"{HOST}.shadowRoot.querySelector('.nv').ditmapView"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, env: dict[str, str]):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
-             "--server.port", str(self.port), "--server.address", "127.0.0.1"],
-            cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("streamlit did not start")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-
 @pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def sample_server() -> Iterator[Server]:
-    s = Server({})
+def sample_server() -> Iterator[StreamlitServer]:
+    s = StreamlitServer(APP)
     yield s
     s.stop()
 
 
 @pytest.fixture(scope="module")
-def hostile_server(tmp_path_factory) -> Iterator[Server]:
+def hostile_server(tmp_path_factory) -> Iterator[StreamlitServer]:
     path = tmp_path_factory.mktemp("netview") / "hostile.ditmap.json"
     path.write_text(hostile().model_dump_json(), encoding="utf-8")
-    s = Server({"NETVIEW_MAP": str(path)})
+    s = StreamlitServer(APP, {"NETVIEW_MAP": str(path)})
     yield s
     s.stop()
 
@@ -113,7 +64,7 @@ def idle(pg: Page) -> None:
     pg.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=30_000)
 
 
-def open_map(pg: Page, server: Server) -> None:
+def open_map(pg: Page, server: StreamlitServer) -> None:
     pg.goto(server.url)
     pg.wait_for_function("() => window.__ditmapMapDrawnAt !== undefined", timeout=30_000)
     idle(pg)
@@ -292,8 +243,8 @@ def test_hostile_text_is_shown_as_text_and_never_runs(page, hostile_server):
 
 
 @pytest.fixture(scope="module")
-def return_server() -> Iterator[Server]:
-    s = Server({"NETVIEW_RETURN": "1"})
+def return_server() -> Iterator[StreamlitServer]:
+    s = StreamlitServer(APP, {"NETVIEW_RETURN": "1"})
     yield s
     s.stop()
 
