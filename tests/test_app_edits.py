@@ -230,11 +230,28 @@ def test_supervisor_is_read_only_but_can_comment_and_resolve():
     assert store().version(map_id) == v
     page(sup, "history")
     m = store().load(map_id)[0]
-    sup.selectbox(key="comment_anchor").set_value(("pattern", m.patterns[0].id))
-    sup.text_area(key="comment_text").input("Is the therapy corner evidence strong enough?")
+    sup.selectbox(key="comment_form:anchor").set_value(("pattern", m.patterns[0].id))
+    sup.text_area(key="comment_form:text").input("Is the therapy corner evidence strong enough?")
     sup.button(key="FormSubmitter:comment_form-Add comment").click().run()
     comments = store().load(map_id)[0].comments
     assert [(c.anchor, c.text, c.status) for c in comments][-1] == (
         m.patterns[0].id, "Is the therapy corner evidence strong enough?", "open")
     sup.button(key=f"resolve:{comments[-1].id}").click().run()
     assert store().load(map_id)[0].comments[-1].status == "resolved"
+
+
+def test_supervisor_comments_on_the_item_selected_on_the_map():
+    at = app()
+    map_id = open_sample(at)
+    sup = app(map=map_id, **{"as": "supervisor"})
+    m = store().load(map_id)[0]
+    mum = next(p for p in m.people if p.role == "mother")
+    sup.session_state["selected"] = ("person", mum.id)
+    page(sup, "map")
+    fk = f"comment:person:{mum.id}"
+    sup.text_area(key=f"{fk}:text").input("What did Mum's criticism protect her from?")
+    sup.button(key=f"FormSubmitter:{fk}-Add comment").click().run()
+    last = store().load(map_id)[0].comments[-1]
+    assert (last.anchor_kind, last.anchor, last.text, last.status) == (
+        "person", mum.id, "What did Mum's criticism protect her from?", "open")
+    assert len(store().load(map_id)[0].comments) == len(m.comments) + 1

@@ -302,3 +302,38 @@ def pattern_status(pt: Pattern) -> None:
         c2.button("Agree as focus" if not cv else "Agree together", key=f"{fk}:go", on_click=_agree,
                   args=(pt, fk), disabled=ro, type="primary")
     edits.show_problems(f"status:{pt.id}")
+
+
+def _add_comment(m: DitMap, fk: str, anchor: tuple[str, str] | None) -> None:
+    ss = st.session_state
+    text = (ss.get(f"{fk}:text") or "").strip()
+    anchor = anchor or ss.get(f"{fk}:anchor")
+    if not text or not anchor:
+        ss[f"_problems:{fk}"] = [Problem("comment", "choose what it is about and write the comment")]
+        return
+    kind, item_id = anchor
+    item = {"id": new_id(m, "comment"), "anchor_kind": kind, "anchor": item_id, "author": state.author(),
+            "text": text, "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
+    if edits.apply(AddItem(kind="comment", item=item), where=fk):
+        ss[f"{fk}:text"] = ""
+
+
+def comment_form(m: DitMap, *, key: str, anchor: tuple[str, str] | None = None) -> None:
+    """A supervision comment: about `anchor` if given, else the person, relationship or pattern chosen.
+
+    Open to supervisors too (their only write); never shown in the client view.
+    """
+    with st.form(key, border=True):
+        if anchor is None:
+            anchors: dict[tuple[str, str], str] = {}
+            for pid, name in common.person_options(m).items():
+                anchors[("person", pid)] = f"person · {name}"
+            for rid, name in common.relationship_options(m).items():
+                anchors[("relationship", rid)] = f"relationship · {name}"
+            for p in m.patterns:
+                anchors[("pattern", p.id)] = f"pattern · {p.title}"
+            st.selectbox("About", list(anchors), format_func=anchors.get, key=f"{key}:anchor", index=None,
+                         placeholder="a person, relationship or pattern")
+        st.text_area("Comment", key=f"{key}:text", max_chars=20_000, height=90)
+        st.form_submit_button("Add comment", on_click=_add_comment, args=(m, key, anchor), type="primary")
+    edits.show_problems(key)

@@ -3,16 +3,13 @@ changed between two versions, snapshots, and comments (open / resolved)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
-from ditmap.integrity import Problem
 from ditmap.layout import place
 from ditmap.model import DitMap
-from ditmap.operations import AddItem, SetPositions, UpdateItem, new_id
-from ditmap.ui import common, edits, state, tables
+from ditmap.operations import SetPositions, UpdateItem
+from ditmap.ui import common, edits, forms, state, tables
 from ditmap.ui.edits import escape_md as md
 from ditmap.ui.network_view import network_view
 
@@ -23,20 +20,6 @@ def _snapshot(map_id: str) -> None:
         return
     state.store().snapshot(map_id, name[:200], author=state.author())
     st.session_state["snapshot_name"] = ""
-
-
-def _comment(m: DitMap) -> None:
-    ss = st.session_state
-    text = (ss.get("comment_text") or "").strip()
-    anchor = ss.get("comment_anchor")
-    if not text or not anchor:
-        ss["_problems:comment"] = [Problem("comment", "choose what it is about and write the comment")]
-        return
-    kind, item_id = anchor
-    item = {"id": new_id(m, "comment"), "anchor_kind": kind, "anchor": item_id, "author": state.author(),
-            "text": text, "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
-    if edits.apply(AddItem(kind="comment", item=item), where="comment"):
-        ss["comment_text"] = ""
 
 
 def _set_status(comment_id: str, status: str) -> None:
@@ -126,19 +109,7 @@ def _comments(opened: state.Opened) -> None:
             else:
                 st.button("Reopen", key=f"reopen:{c.id}", on_click=_set_status, args=(c.id, "open"),
                           type="tertiary")
-    anchors: dict[tuple[str, str], str] = {}
-    for pid, name in common.person_options(m).items():
-        anchors[("person", pid)] = f"person · {name}"
-    for rid, name in common.relationship_options(m).items():
-        anchors[("relationship", rid)] = f"relationship · {name}"
-    for p in m.patterns:
-        anchors[("pattern", p.id)] = f"pattern · {p.title}"
-    with st.form("comment_form", border=True):
-        st.selectbox("About", list(anchors), format_func=anchors.get, key="comment_anchor", index=None,
-                     placeholder="a person, relationship or pattern")
-        st.text_area("Comment", key="comment_text", max_chars=20_000, height=90)
-        st.form_submit_button("Add comment", on_click=_comment, args=(m,), type="primary")
-    edits.show_problems("comment")
+    forms.comment_form(m, key="comment_form")
 
 
 def main() -> None:

@@ -3,12 +3,11 @@ rename / duplicate / archive / delete / restore."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from ditmap.fileformat import MapFileError, loads
 from ditmap.model import empty_map
+from ditmap.samples import sample_paths, sample_title
 from ditmap.store.base import MapInfo, StoreError
 from ditmap.ui import shell, state
 from ditmap.ui.edits import escape_md as md
@@ -96,14 +95,6 @@ def _map_row(info: MapInfo) -> None:
                         disabled=state.read_only(), help="Deleted maps can be restored (show deleted maps).")
 
 
-def _samples() -> list[Path]:
-    try:
-        from ditmap.samples import sample_paths
-    except ImportError:
-        return []
-    return list(sample_paths())
-
-
 def main() -> None:
     st.title("Maps")
     if state.client_view():
@@ -142,12 +133,11 @@ def main() -> None:
                             f"{'s' if len(problems) != 1 else ''}:"))
                 st.dataframe([{"where": w or "(file)", "what": t} for w, t in problems], hide_index=True,
                              width="stretch")
-        samples = _samples()
+        samples = sample_paths()
         if samples:
             with st.container(border=True):
                 st.subheader("Sample cases", anchor=False)
                 st.caption("Fictional cases to explore. Opening one copies it into your saved maps.")
                 for p in samples:
-                    name = p.name.removesuffix(".ditmap.json").replace("-", " ")
-                    st.button(f"Open sample: {name}", key=f"sample_{p.name}", on_click=_import_sample,
+                    st.button(sample_title(p), key=f"sample_{p.name}", on_click=_import_sample,
                               args=(str(p),), disabled=state.read_only(), width="stretch")

@@ -85,6 +85,8 @@ def _editor(m: DitMap, cv: bool) -> None:
         for c in m.comments:
             if c.anchor_kind == kind and c.anchor == item_id and c.status == "open":
                 st.info(md(f"Comment ({c.author or 'supervisor'}): {c.text}"), icon=":material/comment:")
+        with st.expander("Add a comment", expanded=state.read_only()):
+            forms.comment_form(m, key=f"comment:{kind}:{item_id}", anchor=(kind, item_id))
 
 
 def _focus(opened: state.Opened, m: DitMap, cv: bool) -> None:
