@@ -6,34 +6,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ditmap.store.base import Edit
 from ditmap.ui import client_view, edits, state
 from ditmap.ui.edits import escape_md as md
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def undo_redo_sentences(db: str, map_id: str, version: int) -> tuple[str | None, str | None]:
-    """What Undo and Redo would do next, derived from the history (one undo stack per map).
-
-    Mirrors the store's rule: Undo takes the newest edit that is not itself an undo and has not
-    been undone; Redo takes the newest undo that has not been redone, if no new edit came after it.
-    """
-    history: list[Edit] = state.store().history(map_id, limit=300)
-    undone = {e.undo_of for e in history if e.undo_of is not None}
-    undo = next((e.sentence for e in history if e.undo_of is None and e.version not in undone), None)
-    redone_undos: set[int] = set()
-    redo: str | None = None
-    for e in history:  # newest first
-        if e.undo_of is None and e.redo_of is None:
-            break  # a fresh edit empties the redo stack
-        if e.redo_of is not None:
-            redone_undos.add(e.redo_of)
-            continue
-        if e.undo_of is not None and e.undo_of not in redone_undos:
-            original = next((o for o in history if o.version == e.undo_of), None)
-            redo = original.sentence.removeprefix("Redid: ") if original else "the last undone edit"
-            break
-    return undo, redo
+    """What Undo and Redo would do next, by the store's own rule (one undo stack per map), per version."""
+    store = state.store()
+    undo, redo = store.next_undo(map_id), store.next_redo(map_id)
+    return (undo.sentence if undo else None, redo.sentence.removeprefix("Redid: ") if redo else None)
 
 
 def _role_changed() -> None:
