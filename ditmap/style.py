@@ -78,7 +78,7 @@ def edge_width(kind: str, intensity: int) -> float:
 NODE_SHAPES: dict[str, str] = {
     "self": "star",
     "therapist": "box",
-    "group or institution": "database",
+    "group or institution": "hexagon",
 }
 """vis-network shape per role (everyone else is a dot); genograms' sex symbols are not used: ditmap
 records roles, not sex or gender."""

@@ -43,7 +43,7 @@ matplotlib.rcParams.update({"svg.fonttype": "none", "pdf.fonttype": 42, "ps.font
 FONT = "DejaVu Sans"
 DPI = 150
 PAPER_MM: dict[str, tuple[float, float]] = {"a4": (297.0, 210.0), "letter": (279.4, 215.9)}  # landscape
-MARKERS = {"star": "*", "box": "s", "database": "h", "dot": "o"}
+MARKERS = {"star": "*", "box": "s", "hexagon": "h", "dot": "o"}
 FIELD_LIMIT = 420  # characters of one free-text field shown on the diagram
 
 

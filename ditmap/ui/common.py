@@ -51,9 +51,13 @@ def ensure_positions(opened: state.Opened) -> DitMap:
     return op.apply(m)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def analysis_for(db: str, map_id: str, version: int, _m: DitMap) -> Analysis:
-    """The focus analysis of one map version (shared: it holds no private notes)."""
+    """The focus analysis of one map version, shared by every session that opens that version.
+
+    A resource cache (no pickling on each rerun) is safe here: an `Analysis` is immutable and holds
+    nothing private (the analysis never reads process notes).
+    """
     return analyze(_m)
 
 

@@ -55,7 +55,7 @@ SHAPE_WORDS: dict[str, tuple[str, str]] = {
     # vis-network shape → (clinician words, client words)
     "star": ("the client (self)", "you"),
     "box": ("therapist", "your therapist"),
-    "database": ("group or institution", "a group or organisation"),
+    "hexagon": ("group or institution", "a group or organisation"),
     "dot": ("person", "a person"),
 }
 
@@ -250,7 +250,7 @@ def _legend(m: DitMap, kinds: list[str], shapes_used: set[str], lit: dict[str, i
         "corners": [{"label": corner_words[c], "colour": style.CORNER_COLOURS[c]}
                     for c in CORNERS if c in corners_used],
         "shapes": [{"shape": s, "label": SHAPE_WORDS[s][1 if client_view else 0]}
-                   for s in ("star", "box", "database", "dot") if s in shapes_used],
+                   for s in ("star", "box", "hexagon", "dot") if s in shapes_used],
         "dead": any(not p.alive for p in m.people),
         "highlight": None,
     }

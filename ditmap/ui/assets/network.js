@@ -151,6 +151,9 @@ function drawRelationship(ctx, pts, st, w, colour, arrow, halo) {
 
 // ---------------------------------------------------------------- the component instance
 
+const MIN_LABEL_SCALE = 0.4; // corner labels grow at most 1/0.4 = 2.5x in map units when zoomed out
+const MAX_LABEL_FACTOR = 2.2; // people's names grow at most this much, so neighbours' names don't collide
+
 class MapView {
   constructor(root) {
     this.root = root;
@@ -214,7 +217,7 @@ class MapView {
         let diff = Math.abs(((Math.atan2(dy, dx) * 180) / Math.PI - s.angle + 540) % 360 - 180);
         if (diff <= s.half + 8) far = Math.max(far, r);
       }
-      const radius = far + 60 / Math.min(1, Math.max(scale, 0.05));
+      const radius = far + 60 / Math.min(1, Math.max(scale, MIN_LABEL_SCALE));
       const a = (s.angle * Math.PI) / 180;
       out.push({ s, radius, x: cx + radius * Math.cos(a), y: cy - radius * Math.sin(a) });
     }
@@ -223,7 +226,7 @@ class MapView {
 
   // Corner labels keep a readable size on screen when zoomed far out (a big map), never shrinking below it.
   labelFont(scale = 1) {
-    const px = (this.data && this.data.client ? 24 : 18) / Math.min(1, Math.max(scale, 0.05));
+    const px = (this.data && this.data.client ? 24 : 18) / Math.min(1, Math.max(scale, MIN_LABEL_SCALE));
     return `600 ${Math.round(px)}px system-ui, -apple-system, Segoe UI, sans-serif`;
   }
 
@@ -235,15 +238,15 @@ class MapView {
     const w = this.canvasBox.clientWidth || 600, h = this.canvasBox.clientHeight || 400;
     const m = document.createElement("canvas").getContext("2d");
     let scale = 1, box = null;
-    for (let round = 0; round < 2; round++) {
-      // Labels keep their screen size, so their extent depends on the scale: settle it in two rounds.
+    for (let round = 0; round < 5; round++) {
+      // Labels keep their screen size, so their extent depends on the scale: let the two settle.
       let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
       for (const p of pts) {
         x0 = Math.min(x0, p.x - 70); x1 = Math.max(x1, p.x + 70);
         y0 = Math.min(y0, p.y - 35); y1 = Math.max(y1, p.y + 35);
       }
       m.font = this.labelFont(scale);
-      const k = 1 / Math.min(1, Math.max(scale, 0.05));
+      const k = 1 / Math.min(1, Math.max(scale, MIN_LABEL_SCALE));
       for (const l of this.sectorLabels(scale)) {
         const half = m.measureText(l.s.label).width / 2 + 12 * k;
         x0 = Math.min(x0, l.x - half); x1 = Math.max(x1, l.x + half);
@@ -254,6 +257,20 @@ class MapView {
     }
     const [x0, x1, y0, y1] = box;
     net.moveTo({ position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 }, scale, animation: false });
+    this.readableLabels();
+  }
+
+  // People's names keep a readable size on screen when the map is zoomed out to fit a small screen
+  // (a tablet): their font grows in map units, up to MAX_LABEL_FACTOR, as the scale shrinks.
+  readableLabels() {
+    const net = this.network, d = this.data;
+    if (!net || !d) return;
+    const onScreen = d.font * net.getScale();
+    const want = d.client ? 16 : 11;
+    const factor = Math.round(Math.min(MAX_LABEL_FACTOR, Math.max(1, want / onScreen)) * 10) / 10;
+    if (factor === (this.labelFactor || 1)) return;
+    this.labelFactor = factor;
+    this.apply(d);
   }
 
   update(data) {
@@ -338,6 +355,13 @@ class MapView {
     frame.setAttribute("aria-label", this.aria || "");
     frame.setAttribute("aria-describedby", "nv-hint");
     net.on("beforeDrawing", (ctx) => this.drawBackdrop(ctx));
+    net.on("zoom", () => {
+      if (this.zoomFrame) return;
+      this.zoomFrame = requestAnimationFrame(() => {
+        this.zoomFrame = 0;
+        this.readableLabels();
+      });
+    });
     net.on("click", (p) => {
       if (p.nodes && p.nodes.length) this.emit({ type: "select", kind: "person", id: String(p.nodes[0]) });
       else if (p.edges && p.edges.length) this.emit({ type: "select", kind: "relationship", id: String(p.edges[0]) });
@@ -427,7 +451,7 @@ class MapView {
       },
       shapeProperties: { borderDashes: p.dead ? [5, 4] : false },
       font: {
-        size: self ? d.font + 2 : d.font,
+        size: Math.round((self ? d.font + 2 : d.font) * (this.labelFactor || 1)),
         color: p.hl === 2 ? "#7a7f82" : c.text,
         strokeWidth: shape === "box" ? 0 : 4,
         strokeColor: "#ffffff",
@@ -624,7 +648,7 @@ class MapView {
     }
     const g = el("div", "nv-group");
     g.append(el("span", "nv-gh", d.words.shapes));
-    const glyph = { star: "★", box: "▭", database: "⛁", dot: "●" };
+    const glyph = { star: "★", box: "▭", hexagon: "⬢", dot: "●" };
     for (const s of L.shapes) {
       const item = el("span", "nv-item");
       item.append(el("span", "nv-glyph", glyph[s.shape] || "●"), el("span", null, s.label));

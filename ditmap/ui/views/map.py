@@ -133,6 +133,11 @@ def main() -> None:
     edits.show_problems("rearrange")
     edits.show_problems("move")
 
+    if cv:  # shown to the client, often on a tablet: the whole width for the map, the ideas below it
+        _drawing(m, cv, st.session_state.get(HIGHLIGHT), st.session_state.get(SELECTED))
+        _editor(m, cv)
+        _focus(opened, m, cv)
+        return
     left, right = st.columns([3, 2], gap="medium")
     with left:
         _drawing(m, cv, st.session_state.get(HIGHLIGHT), st.session_state.get(SELECTED))
