@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from common import median_ms  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from ditmap.fileformat import load  # noqa: E402
@@ -46,13 +47,6 @@ APP = str(ROOT / "streamlit_app.py")
 EMPTY = "import streamlit as st\n"
 
 
-def _median_ms(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def _placed(m: DitMap) -> DitMap:
@@ -108,12 +102,12 @@ def server_side(runs: int) -> list[tuple[str, int, float, float, float, float, f
         at.run()
         at.run()  # warm: caches filled
         mark = len(timer.times)
-        unchanged = _median_ms(at.run, runs)
+        unchanged = median_ms(at.run, runs)
         script = timer.median_since(mark)
-        base = _median_ms(empty.run, runs)
+        base = median_ms(empty.run, runs)
         target = next(p for p in m.people if p.role != "self")
-        edited = _median_ms(functools.partial(_edit_and_rerun, store, info.id, target.id, at), runs)
-        write = _median_ms(lambda mid=info.id, pid=target.id: store.apply(
+        edited = median_ms(functools.partial(_edit_and_rerun, store, info.id, target.id, at), runs)
+        write = median_ms(lambda mid=info.id, pid=target.id: store.apply(
             mid, MovePerson(id=pid, x=1.0, y=2.0), base_version=store.version(mid)), runs)
         rows.append((name, len(m.people), unchanged, base, script, edited, write))
     return rows

@@ -20,6 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from common import median_ms  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "tests"))
 
 from broken_files import cases, write  # noqa: E402
@@ -44,13 +47,6 @@ def largest_valid_map() -> DitMap:
             return DitMap(people=tuple(people), relationships=tuple(rels))
 
 
-def median_ms(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000
 
 
 def try_load(path: Path) -> None:

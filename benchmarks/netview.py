@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from common import median_ms  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from ditmap.model import DitMap  # noqa: E402
@@ -70,13 +71,6 @@ def idle(pg) -> None:
     pg.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
 
 
-def median_ms(fn, runs: int) -> float:
-    out = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return statistics.median(out)
 
 
 def browser_figures(browser, url: str, runs: int, with_map: bool) -> dict[str, float]:

@@ -255,3 +255,22 @@ def test_supervisor_comments_on_the_item_selected_on_the_map():
     assert (last.anchor_kind, last.anchor, last.text, last.status) == (
         "person", mum.id, "What did Mum's criticism protect her from?", "open")
     assert len(store().load(map_id)[0].comments) == len(m.comments) + 1
+
+
+def test_acting_on_a_focus_suggestion_lights_up_a_pattern_or_selects_a_person():
+    at = app()
+    map_id = open_sample(at)
+    page(at, "map")
+    m = store().load(map_id)[0]
+    agreed = next(p for p in m.patterns if p.status == "agreed")
+    mum = next(p for p in m.people if p.role == "mother")
+
+    def pick() -> object:
+        return next(w for w in at.button_group if w.key == "focus_pick")
+
+    assert agreed.title in pick().options and mum.alias in pick().options  # shown by label
+    pick().set_value(f"pattern:{agreed.id}").run()
+    assert at.session_state["highlight_pattern"] == agreed.id
+    assert pick().value is None  # the chooser is ready for the next choice
+    pick().set_value(f"person:{mum.id}").run()
+    assert at.session_state["selected"] == ("person", mum.id)

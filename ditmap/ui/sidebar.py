@@ -57,6 +57,8 @@ def _export_dialog(opened: state.Opened) -> None:
 @st.fragment(run_every=1.0)
 def live(map_id: str) -> None:
     """Poll the store's version each second; when another device changed the map, rerun everything."""
+    if state.checked_recently():  # the full run this fragment is part of has just read it
+        return
     try:
         v = state.store().version(map_id)
     except Exception:  # the map was deleted meanwhile: the next full run says so

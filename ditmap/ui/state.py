@@ -9,6 +9,7 @@ pasted link), the session otherwise (after a page switch).
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 
 import streamlit as st
@@ -23,6 +24,7 @@ _MAP = "map_id"
 _VIEW = "client_view"
 _ROLE = "role"
 _LOADED = "_loaded_map"
+_CHECKED_AT = "_version_checked_at"
 
 
 @st.cache_resource(show_spinner=False)
@@ -132,6 +134,7 @@ def current(*, recheck: bool = True) -> Opened | None:
     s = store()
     try:
         v = s.version(mid)
+        st.session_state[_CHECKED_AT] = time.monotonic()
         cached: Opened | None = st.session_state.get(_LOADED)
         if cached is not None and cached.id == mid and cached.version == v:
             return cached
@@ -151,6 +154,11 @@ def current(*, recheck: bool = True) -> Opened | None:
 def remember(opened: Opened) -> None:
     """Record the map a write returned, so the next run need not read it back."""
     st.session_state[_LOADED] = opened
+
+
+def checked_recently(seconds: float = 0.5) -> bool:
+    """Whether this session read the store's version in the last `seconds` (the live poll can skip it)."""
+    return time.monotonic() - st.session_state.get(_CHECKED_AT, -1e9) < seconds
 
 
 def seen_version() -> int | None:

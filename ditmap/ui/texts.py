@@ -102,4 +102,6 @@ FOCUS_NOTE = (
     "Ideas from the map to think about together. They are only suggestions.",
 )
 HIGHLIGHT_LABEL = ("Light up pattern", "Show where this pattern appears")
+FOCUS_PICK_LABEL = ("Show on the map (a pattern lights up; a person or relationship opens beside the map)",
+                    "Show on the map")
 NO_HIGHLIGHT = ("(none)", "(none)")

@@ -15,6 +15,7 @@ from ditmap.ui.network_view import network_view
 
 SELECTED = "selected"
 HIGHLIGHT = "highlight_pattern"
+FOCUS_PICK = "focus_pick"
 
 
 @st.dialog("Add a person")
@@ -89,7 +90,23 @@ def _editor(m: DitMap, cv: bool) -> None:
             forms.comment_form(m, key=f"comment:{kind}:{item_id}", anchor=(kind, item_id))
 
 
+def _act_on_suggestion(options: dict[str, tuple[str, str]]) -> None:
+    """Light up the chosen pattern, or select the chosen person or relationship beside the map."""
+    choice = st.session_state.get(FOCUS_PICK)
+    st.session_state[FOCUS_PICK] = None
+    if choice in options:
+        kind, item_id = options[choice]
+        if kind == "pattern":
+            _highlight(item_id)
+        else:
+            _select(kind, item_id)
+
+
 def _focus(opened: state.Opened, m: DitMap, cv: bool) -> None:
+    """The analysis's suggestions with their reasons, as one block, and one control to act on them.
+
+    Drawn on every rerun of the Map page, so it is kept to a few elements.
+    """
     heading, note = (texts.FOCUS_HEADING[1], texts.FOCUS_NOTE[1]) if cv else (texts.FOCUS_HEADING[0],
                                                                              texts.FOCUS_NOTE[0])
     st.subheader(heading, anchor=False)
@@ -100,15 +117,16 @@ def _focus(opened: state.Opened, m: DitMap, cv: bool) -> None:
         st.caption("Add people, relationships and a pattern, and suggestions will appear here."
                    if not cv else "As the map grows, ideas will appear here.")
         return
-    for i, s in enumerate(suggestions):
-        with st.container(border=True):
-            head = f"**{md(s.label)}**" + ("" if cv else f" · {s.kind}")
-            st.markdown(f"{head}  \n{md(s.reasons.client if cv else s.reasons.clinician)}")
-            if s.kind == "pattern":
-                st.button("Light it up" if not cv else "Show on the map", key=f"focus:{i}", on_click=_highlight,
-                          args=(s.id,), type="tertiary")
-            else:
-                st.button("Select", key=f"focus:{i}", on_click=_select, args=(s.kind, s.id), type="tertiary")
+    blocks = []
+    for s in suggestions:
+        head = f"**{md(s.label)}**" + ("" if cv else f" · {s.kind}")
+        blocks.append(f"{head}  \n{md(s.reasons.client if cv else s.reasons.clinician)}")
+    with st.container(border=True):
+        st.markdown("\n\n---\n\n".join(blocks))
+    options = {f"{s.kind}:{s.id}": (s.kind, s.id) for s in suggestions}
+    labels = {f"{s.kind}:{s.id}": s.label for s in suggestions}
+    st.pills(texts.FOCUS_PICK_LABEL[cv], list(options), format_func=labels.__getitem__, key=FOCUS_PICK,
+             on_change=_act_on_suggestion, args=(options,))
 
 
 def main() -> None:
@@ -123,7 +141,8 @@ def main() -> None:
         st.session_state[HIGHLIGHT] = None
     c1, c2, c3 = st.columns([2, 1, 1] if cv else [3, 1, 1], vertical_alignment="bottom")
     c1.selectbox(texts.HIGHLIGHT_LABEL[cv], [None, *patterns], key=HIGHLIGHT,
-                 format_func=lambda pid: texts.NO_HIGHLIGHT[cv] if pid is None else patterns[pid])
+                 format_func=lambda pid: texts.NO_HIGHLIGHT[cv] if pid is None else patterns[pid],
+                 placeholder=texts.NO_HIGHLIGHT[cv])
     c2.button("Re-arrange", on_click=_rearrange, disabled=state.read_only(), icon=":material/auto_fix_high:",
               help=("Place everyone again, neatly (Undo puts them back)." if cv else
                     "Place everyone again by closeness and corner (one step; Undo puts them back)."), width="stretch")
