@@ -206,7 +206,7 @@ class MapView {
     const d = this.data, net = this.network;
     const b = d.backdrop;
     const [cx, cy] = b.centre;
-    const pos = net ? net.getPositions() : {};
+    const pos = this.positions();
     const out = [];
     for (const s of b.sectors) {
       let far = b.rings[1];
@@ -230,11 +230,15 @@ class MapView {
     return `600 ${Math.round(px)}px system-ui, -apple-system, Segoe UI, sans-serif`;
   }
 
-  // Fit the people *and* the corner labels (vis-network's own fit() knows only the nodes).
-  fit() {
-    const net = this.network, d = this.data;
-    if (!net || !d) return;
-    const pts = Object.values(net.getPositions());
+  // Where people are: the network's positions once drawn, else the data's (before the first draw).
+  positions() {
+    if (this.network && this.sig.nodes.size) return this.network.getPositions();
+    return Object.fromEntries((this.data ? this.data.people : []).map((p) => [p.id, { x: p.x, y: p.y }]));
+  }
+
+  // The view that fits the people *and* the corner labels (vis-network's own fit() knows only the nodes).
+  fitView() {
+    const pts = Object.values(this.positions());
     const w = this.canvasBox.clientWidth || 600, h = this.canvasBox.clientHeight || 400;
     const m = document.createElement("canvas").getContext("2d");
     let scale = 1, box = null;
@@ -256,8 +260,19 @@ class MapView {
       box = [x0, x1, y0, y1];
     }
     const [x0, x1, y0, y1] = box;
-    net.moveTo({ position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 }, scale, animation: false });
+    return { position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 }, scale };
+  }
+
+  fit() {
+    if (!this.network || !this.data) return;
+    const view = this.fitView();
+    this.network.moveTo({ ...view, animation: false });
     this.readableLabels();
+  }
+
+  labelFactorAt(scale) {
+    const want = this.data.client ? 16 : 11;
+    return Math.round(Math.min(MAX_LABEL_FACTOR, Math.max(1, want / (this.data.font * scale))) * 10) / 10;
   }
 
   // People's names keep a readable size on screen when the map is zoomed out to fit a small screen
@@ -265,9 +280,7 @@ class MapView {
   readableLabels() {
     const net = this.network, d = this.data;
     if (!net || !d) return;
-    const onScreen = d.font * net.getScale();
-    const want = d.client ? 16 : 11;
-    const factor = Math.round(Math.min(MAX_LABEL_FACTOR, Math.max(1, want / onScreen)) * 10) / 10;
+    const factor = this.labelFactorAt(net.getScale());
     if (factor === (this.labelFactor || 1)) return;
     this.labelFactor = factor;
     this.apply(d);
@@ -293,8 +306,11 @@ class MapView {
           performance.mark("ditmap:vis-ready");
           this.create(vis);
           this.lastClient = !!this.data.client;
+          // Frame the map from the data first, so the people are added once, with readable names.
+          const view = this.fitView();
+          this.labelFactor = this.labelFactorAt(view.scale);
           this.apply(this.data);
-          this.fit();
+          this.network.moveTo({ ...view, animation: false });
           performance.mark("ditmap:applied");
           this.network.once("afterDrawing", () => {
             // First frame with the map on screen: what browser tests wait for and the benchmark times.
