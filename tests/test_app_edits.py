@@ -274,3 +274,17 @@ def test_acting_on_a_focus_suggestion_lights_up_a_pattern_or_selects_a_person():
     assert pick().value is None  # the chooser is ready for the next choice
     pick().set_value(f"person:{mum.id}").run()
     assert at.session_state["selected"] == ("person", mum.id)
+
+
+def test_a_comment_on_a_pattern_from_the_patterns_page():
+    at = app()
+    map_id = open_sample(at)
+    sup = app(map=map_id, **{"as": "supervisor"})
+    page(sup, "patterns")
+    pt = store().load(map_id)[0].patterns[1]
+    fk = f"comment:pattern:{pt.id}"
+    sup.text_area(key=f"{fk}:text").input("Is this a second focus or part of the first?")
+    sup.button(key=f"FormSubmitter:{fk}-Add comment").click().run()
+    last = store().load(map_id)[0].comments[-1]
+    assert (last.anchor_kind, last.anchor, last.text) == (
+        "pattern", pt.id, "Is this a second focus or part of the first?")

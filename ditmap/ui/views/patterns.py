@@ -87,6 +87,9 @@ def main() -> None:
             for c in comments:
                 st.info(md(f"Supervision comment ({c.author or 'supervisor'}): {c.text}"),
                         icon=":material/comment:")
+            if not cv:  # supervision comments: supervisors' one kind of edit
+                with st.popover("Comment…", icon=":material/comment:"):
+                    forms.comment_form(m, key=f"comment:pattern:{pt.id}", anchor=("pattern", pt.id))
             if not state.read_only() and not cv:
                 with st.popover("Remove pattern…", icon=":material/delete:"):
                     st.text(f"Remove the pattern “{pt.title}” and its links?")
