@@ -124,20 +124,20 @@ class AddItem(_Op):
         return RemoveItem(kind=self.kind, id=self.item["id"])
 
     def describe(self, before: DitMap) -> str:
+        # Everything a sentence names other than the new item itself is already in `before`.
         it = self.item
-        after = self.apply(before)
         if self.kind == "person":
             return f"Added {it['alias']} ({it['role']})"
         if self.kind == "relationship":
-            return f"Added {_relationship_label(after, it['id'])}, {it['corner']}"
+            return f"Added {_between(before, it['source'], it['target'])}, {it['corner']}"
         if self.kind == "pattern":
             return f"Added pattern {_quote(it['title'])}"
         if self.kind == "enactment":
-            return (f"Linked {_quote(after.label_of('pattern', it['pattern']))} to "
-                    f"{_relationship_label(after, it['relationship'])} (strength {it['strength']})")
+            return (f"Linked {_quote(before.label_of('pattern', it['pattern']))} to "
+                    f"{_relationship_label(before, it['relationship'])} (strength {it['strength']})")
         if self.kind == "session":
             return f"Added session {it['number']}"
-        return f"Added a comment on {after.label_of(it['anchor_kind'], it['anchor'])}"
+        return f"Added a comment on {before.label_of(it['anchor_kind'], it['anchor'])}"
 
     def touches(self, before: DitMap) -> set[Touch]:
         return {(self.kind, self.item["id"], "*")}
@@ -429,10 +429,12 @@ def _item_name(m: DitMap, kind: str, item_id: str) -> str:
 def _relationship_label(m: DitMap, rel_id: str) -> str:
     """Name a relationship by the other person when one side is the client: "Mother", else "A – B"."""
     r = m.relationships_by_id.get(rel_id)
-    if r is None:
-        return rel_id
+    return rel_id if r is None else _between(m, r.source, r.target)
+
+
+def _between(m: DitMap, source: str, target: str) -> str:
+    """Two people as a sentence names their relationship: the other person if one is the client."""
     me = m.self_person
-    if me is not None and me.id in (r.source, r.target):
-        other = r.target if r.source == me.id else r.source
-        return m.label_of("person", other)
-    return m.label_of("relationship", rel_id)
+    if me is not None and me.id in (source, target):
+        return m.label_of("person", target if source == me.id else source)
+    return f"{m.label_of('person', source)} – {m.label_of('person', target)}"
