@@ -56,6 +56,7 @@ from typing import Any, Literal
 import pyvis
 import streamlit as st
 import streamlit.components.v1 as components_v1
+from streamlit import runtime
 
 from ditmap.model import DitMap, Position
 from ditmap.ui.netview_data import build_view, pack
@@ -106,24 +107,34 @@ def _checked_dirs() -> tuple[str, str, str]:
     return str(VIS_DIR), str(ASSETS), hashlib.sha256(stamp.encode()).hexdigest()[:12]
 
 
+_DECLARED: dict[int, tuple[object, dict[str, str]]] = {}
+"""Per component registry (one per server runtime): the registry, kept alive, and the URLs served."""
+
+
 def _lib_urls() -> dict[str, str]:
     """Serve pyvis's vis-network directory and our assets under /component/<name>/; return their URLs.
 
     A v1 component declared with a `path` is Streamlit's public way to serve a directory of static
-    files (Cache-Control: public). Registration needs a running script, so it happens on each mount
-    (cheap: a dict entry under a lock). None of these files travels over the websocket.
+    files (Cache-Control: public). Registration needs a running script; it is done once per
+    runtime's registry, not on every rerun. None of these files travels over the websocket.
     """
+    registry = runtime.get_instance().component_registry if runtime.exists() else None
+    known = _DECLARED.get(id(registry))
+    if known is not None:
+        return known[1]
     vis_dir, assets_dir, stamp = _checked_dirs()
     vis = components_v1.declare_component("vislib", path=vis_dir)
     ours = components_v1.declare_component("assets", path=assets_dir)
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
     prefix = f"/{base}" if base else ""
-    return {
+    urls = {
         "js": f"{prefix}/component/{vis.name}/{VIS_JS}",
         "css": f"{prefix}/component/{vis.name}/{VIS_CSS}",
         "app": f"{prefix}/component/{ours.name}/network.js?v={stamp}",
         "appcss": f"{prefix}/component/{ours.name}/network.css?v={stamp}",
     }
+    _DECLARED[id(registry)] = (registry, urls)
+    return urls
 
 
 def checked_event(raw: Any, people: Collection[str], relationships: Collection[str]) -> dict[str, Any] | None:
