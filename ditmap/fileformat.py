@@ -45,11 +45,20 @@ comes, add `MIGRATIONS[1] = _v1_to_v2` and old files keep opening: `migrate` cha
 
 
 class MapFileError(ValueError):
-    """A map file (or text) that cannot be read; `.problems` says where and what, all of it."""
+    """A map file (or text) that cannot be read; `.problems` says where and what, all of it.
 
-    def __init__(self, problems: list[Problem]):
+    `source` names the file when one was read (set by `load`), so every face reports it the same way.
+    """
+
+    def __init__(self, problems: list[Problem], source: str = ""):
         self.problems = list(problems)
+        self.source = source
         super().__init__("; ".join(str(p) for p in self.problems))
+
+    def lines(self, source: str = "") -> list[str]:
+        """One line per problem, prefixed by the file's name (or `source` when none was recorded)."""
+        name = self.source or source
+        return [f"{name}: {p}" if name else str(p) for p in self.problems]
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -90,8 +99,15 @@ def dump(m: DitMap, path: str | os.PathLike[str]) -> None:
 # --- reading -----------------------------------------------------------------------------------
 
 def load(path: str | os.PathLike[str]) -> DitMap:
-    """Read a map file; raises `MapFileError` for a missing, unreadable, oversized or invalid file."""
-    path = Path(path)
+    """Read a map file; raises `MapFileError` (naming the file) for a missing, unreadable, oversized or invalid file."""
+    try:
+        return _load(Path(path))
+    except MapFileError as err:
+        err.source = str(path)
+        raise
+
+
+def _load(path: Path) -> DitMap:
     try:
         size = path.stat().st_size
         if path.is_dir():

@@ -8,7 +8,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -56,3 +58,29 @@ class StreamlitServer:
             self.proc.kill()
         if self._log is not subprocess.DEVNULL:
             self._log.close()
+
+
+@dataclass
+class Offline:
+    """Records every request; aborts and remembers any that would leave loopback (or, for a page opened
+    from a file with `loopback=False`, any that is not itself a file or inline data)."""
+
+    requests: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+    local_schemes: tuple[str, ...] = ("data:", "blob:", "about:")
+    loopback: bool = True
+
+    def route(self, route) -> None:
+        url = route.request.url
+        self.requests.append(url)
+        host = urlparse(url).hostname or ""
+        if url.startswith(self.local_schemes) or (self.loopback and host in LOOPBACK):
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort()
+
+    def websocket(self, ws) -> None:
+        self.requests.append(ws.url)
+        if (urlparse(ws.url).hostname or "") not in LOOPBACK:
+            self.external.append(ws.url)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from browser_support import Offline
 from playwright.sync_api import Browser, Page
 from test_exports_fixtures import payload_map, rich_map
 
@@ -21,19 +22,12 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def page(browser: Browser) -> Iterator[tuple[Page, list[str], list[str]]]:
     context = browser.new_context()
-    outside: list[str] = []
+    offline = Offline(local_schemes=("file:", "data:"), loopback=False)
+    outside = offline.external
     errors: list[str] = []
-
-    def route(r):
-        if r.request.url.startswith(("file:", "data:")):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
+    context.route("**/*", offline.route)
     pg = context.new_page()
-    pg.on("request", lambda req: None if req.url.startswith(("file:", "data:")) else outside.append(req.url))
+    pg.on("request", lambda req: None if req.url.startswith(offline.local_schemes) else outside.append(req.url))
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     yield pg, outside, errors

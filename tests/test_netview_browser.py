@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
-from browser_support import ROOT, StreamlitServer
+from browser_support import ROOT, Offline, StreamlitServer
 from playwright.sync_api import Page
 
 from tests.apps.netview_maps import PAYLOADS, hostile
@@ -42,21 +42,12 @@ def hostile_server(tmp_path_factory) -> Iterator[StreamlitServer]:
 def page(browser) -> Iterator[tuple[Page, list[str]]]:
     """A fresh context whose every request is checked: anything beyond loopback is blocked and recorded."""
     context = browser.new_context(viewport={"width": 1200, "height": 1100})
-    outside: list[str] = []
-
-    def guard(route):
-        host = urlparse(route.request.url).hostname or ""
-        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost", "::1"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
+    offline = Offline()
+    context.route("**/*", offline.route)
     pg = context.new_page()
-    yield pg, outside
+    yield pg, offline.external
     context.close()
-    assert outside == [], f"requests beyond loopback: {outside}"
+    assert offline.external == [], f"requests beyond loopback: {offline.external}"
 
 
 def idle(pg: Page) -> None:

@@ -12,6 +12,7 @@ import importlib
 import sys
 
 from ditmap import __version__
+from ditmap.fileformat import MapFileError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "ditmap.cli.files",
@@ -37,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except MapFileError as err:  # any command given a bad map file: one line per problem, no traceback
+        for line in err.lines(str(getattr(args, "file", None) or getattr(args, "path", None) or "")):
+            print(line, file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

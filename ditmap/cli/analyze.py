@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ditmap.fileformat import MapFileError, load
+from ditmap.fileformat import load
 from ditmap.model import DitMap
 
 if TYPE_CHECKING:  # networkx is imported only when the command runs: keeps `ditmap validate` quick
@@ -34,12 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        m = load(args.file)
-    except MapFileError as err:
-        for problem in err.problems:
-            print(f"{args.file}: {problem}", file=sys.stderr)
-        return 1
+    m = load(args.file)
     from ditmap.analysis import analyze
 
     a = analyze(m)

@@ -36,18 +36,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from ditmap.fileformat import MapFileError, load
+    from ditmap.fileformat import load
 
     if args.client and args.private_notes:
         print("ditmap export: --private-notes cannot be used with --client (client versions never hold them)",
               file=sys.stderr)
         return 1
-    try:
-        m = load(args.file)
-    except MapFileError as err:
-        for problem in err.problems:
-            print(f"{args.file}: {problem}", file=sys.stderr)
-        return 1
+    m = load(args.file)
     try:
         data, _name, _mime = export_bytes(m, args.fmt, client=args.client, private_notes=args.private_notes,
                                           pattern_id=args.pattern, session=args.session, paper=args.paper)

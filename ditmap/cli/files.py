@@ -31,18 +31,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=info)
 
 
-def _report(name: str, err: MapFileError) -> None:
-    for problem in err.problems:
-        print(f"{name}: {problem}", file=sys.stderr)
-
-
 def validate(args: argparse.Namespace) -> int:
     status = 0
     for path in args.files:
         try:
             load(path)
-        except MapFileError as err:
-            _report(str(path), err)
+        except MapFileError as err:  # report it and go on to the next file
+            print("\n".join(err.lines()), file=sys.stderr)
             status = 1
         else:
             print(f"{path}: ok")
@@ -50,12 +45,7 @@ def validate(args: argparse.Namespace) -> int:
 
 
 def info(args: argparse.Namespace) -> int:
-    try:
-        m = load(args.file)
-    except MapFileError as err:
-        _report(str(args.file), err)
-        return 1
-    print("\n".join(summary_lines(m)))
+    print("\n".join(summary_lines(load(args.file))))
     return 0
 
 

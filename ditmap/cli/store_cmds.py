@@ -74,19 +74,12 @@ def _store(args: argparse.Namespace):
 
 
 def _guard(func):
-    """Turn store and file errors into one line each on stderr and exit status 1 (never a traceback)."""
+    """Turn store errors into one line on stderr and exit status 1 (file errors: `ditmap.cli.main`)."""
     def run(args: argparse.Namespace) -> int:
-        from ditmap.fileformat import MapFileError
-
         try:
             return func(args)
         except StoreError as err:
             return _fail(str(err))
-        except MapFileError as err:
-            where = getattr(args, "file", None) or getattr(args, "path", "")
-            for problem in err.problems:
-                print(f"{where}: {problem}", file=sys.stderr)
-            return 1
     run.__name__ = func.__name__
     run.__doc__ = func.__doc__
     return run

@@ -286,16 +286,22 @@ def _zigzag(p0, length, u, n, sc: _Scale) -> tuple[list[float], list[float]]:
     return xs, ys
 
 
-# --- the legend --------------------------------------------------------------------------------------
-
-def _draw_legend(ax, kinds: list[str], any_lit: bool, client: bool) -> None:
-    """Every cue in words: each line style used, each corner's colour, the highlight, the shapes."""
-    w = words(client)
+def _points_axes(ax) -> tuple[float, float]:
+    """Make an axes' data units typographic points, so text panels lay out in print sizes; its size."""
     bbox = ax.get_position()
     w_pt = bbox.width * ax.figure.get_figwidth() * 72
     h_pt = bbox.height * ax.figure.get_figheight() * 72
     ax.set_xlim(0, w_pt)
     ax.set_ylim(0, h_pt)
+    return w_pt, h_pt
+
+
+# --- the legend --------------------------------------------------------------------------------------
+
+def _draw_legend(ax, kinds: list[str], any_lit: bool, client: bool) -> None:
+    """Every cue in words: each line style used, each corner's colour, the highlight, the shapes."""
+    w = words(client)
+    w_pt, h_pt = _points_axes(ax)
     sc = _Scale(1.0)
     _text(ax, 0, h_pt - 2, "Key" if not client else "What the lines mean", size=9, weight="bold", va="top")
     entries: list[tuple[str, object]] = []
@@ -340,11 +346,7 @@ def _draw_legend(ax, kinds: list[str], any_lit: bool, client: bool) -> None:
 
 def _draw_ipaf(ax, pattern: Pattern | None, client: bool) -> None:
     w = words(client)
-    bbox = ax.get_position()
-    w_pt = bbox.width * ax.figure.get_figwidth() * 72
-    h_pt = bbox.height * ax.figure.get_figheight() * 72
-    ax.set_xlim(0, w_pt)
-    ax.set_ylim(0, h_pt)
+    w_pt, h_pt = _points_axes(ax)
     y = h_pt
     _text(ax, 0, y, w["pattern_heading"], size=12, weight="bold", va="top")
     y -= 19

@@ -69,6 +69,20 @@ def person_options(m: DitMap) -> dict[str, str]:
     return {p.id: (p.alias if seen[p.alias] == 1 else f"{p.alias} ({p.id})") for p in m.people}
 
 
+def pick_selected(kind: str, options: dict[str, str], label: str) -> str | None:
+    """Choose one person or relationship to edit, starting from the one selected on any page (the map too).
+
+    The choice becomes the selection, so the Map page opens the same item beside the drawing.
+    """
+    sel = st.session_state.get("selected")
+    ids = list(options)
+    index = ids.index(sel[1]) if sel and sel[0] == kind and sel[1] in options else 0
+    item_id = st.selectbox(label, ids, index=index, format_func=options.get, key=f"pick:{kind}:{sel}")
+    if item_id is not None:
+        st.session_state["selected"] = (kind, item_id)
+    return item_id
+
+
 def relationship_options(m: DitMap) -> dict[str, str]:
     people = person_options(m)
     return {r.id: f"{people.get(r.source, r.source)} – {people.get(r.target, r.target)} ({r.corner})"

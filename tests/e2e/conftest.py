@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from browser_support import LOOPBACK, StreamlitServer
+from browser_support import Offline, StreamlitServer
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from ditmap.store import open_store
@@ -37,29 +36,6 @@ def server(tmp_path_factory) -> Iterator[Server]:
     app = StreamlitServer("streamlit_app.py", {"DITMAP_DB": str(db)}, log=db.parent / "server.log")
     yield Server(app.url, db, app.proc)
     app.stop()
-
-
-@dataclass
-class Offline:
-    """Records every request; aborts and remembers any that would leave loopback."""
-
-    requests: list[str] = field(default_factory=list)
-    external: list[str] = field(default_factory=list)
-
-    def route(self, route) -> None:
-        url = route.request.url
-        self.requests.append(url)
-        host = urlparse(url).hostname or ""
-        if url.startswith(("data:", "blob:", "about:")) or host in LOOPBACK:
-            route.continue_()
-        else:
-            self.external.append(url)
-            route.abort()
-
-    def websocket(self, ws) -> None:
-        self.requests.append(ws.url)
-        if (urlparse(ws.url).hostname or "") not in LOOPBACK:
-            self.external.append(ws.url)
 
 
 @pytest.fixture

@@ -25,11 +25,7 @@ def main() -> None:
         people = common.person_options(m)
         if people:
             st.subheader("Edit one person", anchor=False)
-            sel = st.session_state.get("selected")
-            ids = list(people)
-            index = ids.index(sel[1]) if sel and sel[0] == "person" and sel[1] in people else 0
-            pid = st.selectbox("Person", ids, index=index, format_func=people.get, key=f"people_pick:{sel}")
+            pid = common.pick_selected("person", people, "Person")
             if pid is not None:
-                st.session_state["selected"] = ("person", pid)
                 st.caption(md(f"Relationships: {sum(1 for r in m.relationships if pid in (r.source, r.target))}"))
                 forms.person_form(m, m.people_by_id[pid])

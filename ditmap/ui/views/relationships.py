@@ -26,10 +26,6 @@ def main() -> None:
         rels = common.relationship_options(m)
         if rels:
             st.subheader("Edit one relationship", anchor=False)
-            sel = st.session_state.get("selected")
-            ids = list(rels)
-            index = ids.index(sel[1]) if sel and sel[0] == "relationship" and sel[1] in rels else 0
-            rid = st.selectbox("Relationship", ids, index=index, format_func=rels.get, key=f"rel_pick:{sel}")
+            rid = common.pick_selected("relationship", rels, "Relationship")
             if rid is not None:
-                st.session_state["selected"] = ("relationship", rid)
                 forms.relationship_form(m, m.relationships_by_id[rid])
