@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from common import median_ms  # noqa: E402
+from common import median_ms, paired_median_ms  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from ditmap.fileformat import load  # noqa: E402
@@ -102,9 +102,8 @@ def server_side(runs: int) -> list[tuple[str, int, float, float, float, float, f
         at.run()
         at.run()  # warm: caches filled
         mark = len(timer.times)
-        unchanged = median_ms(at.run, runs)
+        unchanged, base = paired_median_ms(at.run, empty.run, runs)
         script = timer.median_since(mark)
-        base = median_ms(empty.run, runs)
         target = next(p for p in m.people if p.role != "self")
         edited = median_ms(functools.partial(_edit_and_rerun, store, info.id, target.id, at), runs)
         write = median_ms(lambda mid=info.id, pid=target.id: store.apply(

@@ -34,6 +34,17 @@ def median_ms(fn: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
+def paired_median_ms(fn: Callable[[], object], baseline: Callable[[], object], runs: int) -> tuple[float, float]:
+    """Medians of `fn` and `baseline`, measured alternately, so drift on a shared machine hits both alike."""
+    a, b = [], []
+    for _ in range(runs):
+        for f, out in ((fn, a), (baseline, b)):
+            t = time.perf_counter()
+            f()
+            out.append((time.perf_counter() - t) * 1000)
+    return statistics.median(a), statistics.median(b)
+
+
 def synthetic_map(n: int, seed: int = 1, *, placed: bool = False) -> DitMap:
     """A seeded map of `n` people (client and therapist included), written out as a clinician would.
 

@@ -38,9 +38,7 @@ _CONFIRM = "_confirm_client_view_off"
 
 
 def apply_style() -> None:
-    st.html(TABLET_CSS)
-    if state.client_view():
-        st.html(CLIENT_CSS)
+    st.html(TABLET_CSS + CLIENT_CSS if state.client_view() else TABLET_CSS)  # one element per run
 
 
 def _ask_off() -> None:

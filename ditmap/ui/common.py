@@ -6,6 +6,9 @@ see are cached here, keyed by (map id, version); client-view outputs are keyed s
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import streamlit as st
 
 from ditmap.analysis import Analysis, analyze
@@ -51,14 +54,28 @@ def ensure_positions(opened: state.Opened) -> DitMap:
     return op.apply(m)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def analysis_for(db: str, map_id: str, version: int, _m: DitMap) -> Analysis:
+_ANALYSES: OrderedDict[tuple[str, str, int], Analysis] = OrderedDict()
+_ANALYSES_LOCK = threading.Lock()
+
+
+def analysis_for(db: str, map_id: str, version: int, m: DitMap) -> Analysis:
     """The focus analysis of one map version, shared by every session that opens that version.
 
-    A resource cache (no pickling on each rerun) is safe here: an `Analysis` is immutable and holds
-    nothing private (the analysis never reads process notes).
+    Kept in a small process-wide LRU keyed by (database, map, version) rather than st.cache_resource,
+    whose argument hashing costs more than the lookup on every rerun. Sharing is safe: an `Analysis`
+    is immutable and holds nothing private (the analysis never reads process notes).
     """
-    return analyze(_m)
+    key = (db, map_id, version)
+    with _ANALYSES_LOCK:
+        if key in _ANALYSES:
+            _ANALYSES.move_to_end(key)
+            return _ANALYSES[key]
+    result = analyze(m)
+    with _ANALYSES_LOCK:
+        _ANALYSES[key] = result
+        while len(_ANALYSES) > 64:
+            _ANALYSES.popitem(last=False)
+    return result
 
 
 def person_options(m: DitMap) -> dict[str, str]:

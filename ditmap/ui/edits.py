@@ -98,19 +98,15 @@ def show_problems(where: str) -> None:
     if not found:
         return
     lines = "\n".join(f"- {p.where + ': ' if p.where else ''}{p.what}" for p in found)
-    st.error("Nothing was changed:\n" + _escape_md(lines), icon=":material/error:")
+    st.error("Nothing was changed:\n" + escape_md(lines), icon=":material/error:")
 
 
-def _escape_md(text: str) -> str:
-    """Markdown-escape user text for st.error/st.info (they render markdown; HTML is never enabled)."""
-    out = []
-    for ch in text:
-        out.append("\\" + ch if ch in "\\`*_{}[]<>#+!|~$" else ch)
-    return "".join(out).replace("\n\\- ", "\n- ")
+_MD_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\`*_{}[]<>#+!|~$"})
 
 
 def escape_md(text: str) -> str:
-    return _escape_md(text)
+    """Markdown-escape user text for st.error/st.info (they render markdown; HTML is never enabled)."""
+    return text.translate(_MD_SPECIAL).replace("\n\\- ", "\n- ")
 
 
 def undo() -> None:
@@ -185,4 +181,4 @@ def notice() -> None:
     """Confirm the last saved edit with its sentence (plain text, shown once)."""
     text = st.session_state.pop(NOTICE, None)
     if text:
-        st.toast("Saved" if state.client_view() else _escape_md(str(text)), icon=":material/check:")
+        st.toast("Saved" if state.client_view() else escape_md(str(text)), icon=":material/check:")

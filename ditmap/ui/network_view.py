@@ -57,6 +57,7 @@ import pyvis
 import streamlit as st
 import streamlit.components.v1 as components_v1
 from streamlit import runtime
+from streamlit.runtime import Runtime
 
 from ditmap.model import DitMap, Position
 from ditmap.ui.netview_data import build_view, pack
@@ -118,7 +119,9 @@ def _lib_urls() -> dict[str, str]:
     files (Cache-Control: public). Registration needs a running script; it is done once per
     runtime's registry, not on every rerun. None of these files travels over the websocket.
     """
-    registry = runtime.get_instance().component_registry if runtime.exists() else None
+    rt = runtime.get_instance() if runtime.exists() else None
+    # Only a real server's registry serves files; under AppTest's stand-in runtime, declaring once is enough.
+    registry = rt.component_registry if type(rt) is Runtime else None
     known = _DECLARED.get(id(registry))
     if known is not None:
         return known[1]

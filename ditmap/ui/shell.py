@@ -13,13 +13,22 @@ from ditmap.ui.sidebar import sidebar
 
 PAGES_DIR = Path(__file__).parent / "pages"
 _GOTO = "_goto_page"
+_PAGES = "_page_objects"
 
 
 
 def _page(name: str, cv: bool, *, default: bool = False) -> st.Page:
-    # No page icons: the current page's icon becomes the favicon, and a ":material/...:" one is fetched
-    # from fonts.gstatic.com. The favicon is the emoji in set_page_config, drawn as an inline data: URL.
-    return st.Page(PAGES_DIR / f"{name}.py", title=texts.page_title(name, cv), url_path=name, default=default)
+    """The page object, made once per session (building one resolves and checks its file each time).
+
+    No page icons: the current page's icon becomes the favicon, and a ":material/...:" one is fetched
+    from fonts.gstatic.com. The favicon is the emoji in set_page_config, drawn as an inline data: URL.
+    """
+    pages: dict[tuple[str, bool, bool], st.Page] = st.session_state.setdefault(_PAGES, {})
+    key = (name, cv, default)
+    if key not in pages:
+        pages[key] = st.Page(PAGES_DIR / f"{name}.py", title=texts.page_title(name, cv), url_path=name,
+                             default=default)
+    return pages[key]
 
 
 def goto(page: str) -> None:

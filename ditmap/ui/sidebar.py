@@ -4,13 +4,15 @@ they will do, exports, and the live-update poll.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import streamlit as st
 
 from ditmap.ui import client_view, edits, state
 from ditmap.ui.edits import escape_md as md
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@lru_cache(maxsize=256)
 def undo_redo_sentences(db: str, map_id: str, version: int) -> tuple[str | None, str | None]:
     """What Undo and Redo would do next, by the store's own rule (one undo stack per map), per version."""
     store = state.store()
@@ -72,7 +74,12 @@ def sidebar(opened: state.Opened | None) -> None:
     cv = state.client_view()
     with st.sidebar:
         if opened is not None:
-            st.subheader(md(opened.map.client.pseudonym if cv else opened.name), anchor=False)
+            # First in the sidebar: a fragment snapshots the layout so far, which is cheapest when small.
+            live(opened.id)  # draws nothing: a tick costs the browser only the run's start and end messages
+            # The map's name and its saved state as one element (each element costs every rerun).
+            st.markdown(f"### {md(opened.map.client.pseudonym if cv else opened.name)}\n"
+                        f":small[:gray[Saved · version {opened.version}]]",
+                        help="Every change is saved at once. The map follows other devices live.")
         if not cv:
             st.selectbox("I am", state.ROLES, index=state.ROLES.index(state.role()), key="role_select",
                          on_change=_role_changed)
@@ -97,6 +104,3 @@ def sidebar(opened: state.Opened | None) -> None:
                 st.caption(f"Undo will: {md(undo)}")
         if st.button("Download…", icon=":material/download:", key="export_open", width="stretch"):
             _export_dialog(opened)
-        st.caption(f"Saved · version {opened.version}",
-                   help="Every change is saved at once. The map follows other devices live.")
-        live(opened.id)  # draws nothing: a tick costs the browser only the run's start and end messages

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from functools import cache
 
 import streamlit as st
 
@@ -27,8 +28,10 @@ _LOADED = "_loaded_map"
 _CHECKED_AT = "_version_checked_at"
 
 
-@st.cache_resource(show_spinner=False)
+@cache
 def _open(path: str | None) -> Store:
+    # A plain process-wide cache, not st.cache_resource: this is looked up several times on every
+    # rerun, and Streamlit's cache hashes its arguments on each call.
     return open_store(path)
 
 

@@ -109,20 +109,20 @@ def _focus(opened: state.Opened, m: DitMap, cv: bool) -> None:
     """
     heading, note = (texts.FOCUS_HEADING[1], texts.FOCUS_NOTE[1]) if cv else (texts.FOCUS_HEADING[0],
                                                                              texts.FOCUS_NOTE[0])
-    st.subheader(heading, anchor=False)
-    st.caption(note)
     analysis = common.analysis_for(state.db_key(), opened.id, opened.version, m)
     suggestions = analysis.suggestions[:6]
+    top = f"### {heading}\n\n:small[:gray[{note}]]"
     if not suggestions:
-        st.caption("Add people, relationships and a pattern, and suggestions will appear here."
-                   if not cv else "As the map grows, ideas will appear here.")
+        empty = ("Add people, relationships and a pattern, and suggestions will appear here." if not cv
+                 else "As the map grows, ideas will appear here.")
+        st.markdown(f"{top}\n\n:small[:gray[{empty}]]")
         return
     blocks = []
     for s in suggestions:
         head = f"**{md(s.label)}**" + ("" if cv else f" · {s.kind}")
         blocks.append(f"{head}  \n{md(s.reasons.client if cv else s.reasons.clinician)}")
     with st.container(border=True):
-        st.markdown("\n\n---\n\n".join(blocks))
+        st.markdown(top + "\n\n" + "\n\n---\n\n".join(blocks))
     options = {f"{s.kind}:{s.id}": (s.kind, s.id) for s in suggestions}
     labels = {f"{s.kind}:{s.id}": s.label for s in suggestions}
     st.pills(texts.FOCUS_PICK_LABEL[cv], list(options), format_func=labels.__getitem__, key=FOCUS_PICK,
@@ -139,15 +139,14 @@ def main() -> None:
     patterns = {p.id: p.title for p in m.patterns}
     if st.session_state.get(HIGHLIGHT) not in patterns:
         st.session_state[HIGHLIGHT] = None
-    c1, c2, c3 = st.columns([2, 1, 1] if cv else [3, 1, 1], vertical_alignment="bottom")
-    c1.selectbox(texts.HIGHLIGHT_LABEL[cv], [None, *patterns], key=HIGHLIGHT,
-                 format_func=lambda pid: texts.NO_HIGHLIGHT[cv] if pid is None else patterns[pid],
-                 placeholder=texts.NO_HIGHLIGHT[cv])
-    c2.button("Re-arrange", on_click=_rearrange, disabled=state.read_only(), icon=":material/auto_fix_high:",
-              help=("Place everyone again, neatly (Undo puts them back)." if cv else
-                    "Place everyone again by closeness and corner (one step; Undo puts them back)."), width="stretch")
-    if c3.button("Add person", icon=":material/person_add:", disabled=state.read_only(), width="stretch",
-                 key="add_person_open"):
+    bar = st.container(horizontal=True, vertical_alignment="bottom")  # one block, not three columns
+    bar.selectbox(texts.HIGHLIGHT_LABEL[cv], [None, *patterns], key=HIGHLIGHT,
+                  format_func=lambda pid: texts.NO_HIGHLIGHT[cv] if pid is None else patterns[pid],
+                  placeholder=texts.NO_HIGHLIGHT[cv])
+    bar.button("Re-arrange", on_click=_rearrange, disabled=state.read_only(), icon=":material/auto_fix_high:",
+               help=("Place everyone again, neatly (Undo puts them back)." if cv else
+                     "Place everyone again by closeness and corner (one step; Undo puts them back)."))
+    if bar.button("Add person", icon=":material/person_add:", disabled=state.read_only(), key="add_person_open"):
         _add_person_dialog(m)
     edits.show_problems("rearrange")
     edits.show_problems("move")
