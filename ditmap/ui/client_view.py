@@ -31,14 +31,18 @@ TABLET_CSS = """
 <style>
 /* Readable on a tablet: touch-sized controls. */
 [data-testid="stMainBlockContainer"] button { min-height: 2.5rem; }
+/* The Map page's preload script (network_view.preload_html) takes no room. */
+[data-testid="stElementContainer"]:has(script[data-ditmap-preload]) { display: none; }
 </style>
 """
 
 _CONFIRM = "_confirm_client_view_off"
 
 
-def apply_style() -> None:
-    st.html(TABLET_CSS + CLIENT_CSS if state.client_view() else TABLET_CSS)  # one element per run
+def apply_style(script: str = "") -> None:
+    """The page's stylesheet, and `script` (constant, ours) if given: one element per run."""
+    css = TABLET_CSS + CLIENT_CSS if state.client_view() else TABLET_CSS
+    st.html(css + script, unsafe_allow_javascript=bool(script))
 
 
 def _ask_off() -> None:

@@ -47,6 +47,7 @@ no file is copied, no CDN). The websocket carries only a 0.9 KB loader and the m
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from collections.abc import Callable, Collection
 from functools import cache
@@ -92,6 +93,26 @@ export default async function (component) {
 """
 
 _component = st.components.v2.component(COMPONENT_NAME, js=LOADER_JS)
+
+PRELOAD_JS = """<script data-ditmap-preload>
+if (!document.querySelector("script[data-ditmap]")) {
+  const s = document.createElement("script");
+  s.src = %s;
+  s.async = true;
+  s.dataset.ditmap = "vis-network";
+  s.onerror = () => { s.dataset.failed = "1"; };
+  document.head.appendChild(s);
+}
+</script>"""
+
+
+def preload_html() -> str:
+    """A constant script for the top of the Map page: vis-network starts loading while Streamlit is
+    still drawing the page, not only once the map's element mounts (the loader above reuses it).
+
+    Our own text only: the URL is the served path (server config), JSON-quoted; no user text.
+    """
+    return PRELOAD_JS % json.dumps(_lib_urls()["js"])
 
 
 def _fingerprint(path: Path) -> str:

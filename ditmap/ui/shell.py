@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ditmap.ui import client_view, edits, state, texts
+from ditmap.ui import client_view, edits, network_view, state, texts
 from ditmap.ui.sidebar import sidebar
 
 PAGES_DIR = Path(__file__).parent / "pages"
@@ -40,7 +40,6 @@ def main() -> None:
     st.set_page_config(page_title="ditmap", page_icon="🕸️", layout="wide",
                        initial_sidebar_state="expanded")
     state.sync_url()
-    client_view.apply_style()
     cv = state.client_view()
     opened = state.current()
 
@@ -51,6 +50,7 @@ def main() -> None:
     default = "map" if opened is not None else "home"
     pages = {name: _page(name, cv, default=name == default) for name in names}
     nav = st.navigation(list(pages.values()), position="sidebar")
+    client_view.apply_style(network_view.preload_html() if nav is pages.get("map") else "")
 
     target = st.session_state.pop(_GOTO, None)
     if target in pages and nav.url_path != pages[target].url_path:

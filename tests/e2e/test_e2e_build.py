@@ -139,6 +139,11 @@ def test_drag_a_person_reload_and_click_to_edit(page, server):
     _wait_drawn(page)
     after = _drawn_at(page, mum.id)
     assert abs(after[0] - moved.x) < 1 and abs(after[1] - moved.y) < 1
+    # vis-network was started by the page's preload and reused by the drawing: loaded once, and the
+    # preload's element takes no room on the page.
+    assert page.evaluate("document.querySelectorAll('script[data-ditmap]').length") == 1
+    assert page.locator("[data-testid=stElementContainer]:has(script[data-ditmap-preload])").evaluate(
+        "el => getComputedStyle(el).display") == "none"
 
     # Click her on the drawing: her form opens beside the map.
     x, y = _on_screen(page, mum.id)
