@@ -83,10 +83,3 @@ def all_text(at: AppTest) -> str:
     walk(at._tree)
     return "\n".join(out)
 
-
-def button(at: AppTest, label: str):
-    """The first button with this label (for buttons whose key is generated)."""
-    for b in at.button:
-        if b.label == label:
-            return b
-    raise AssertionError(f"no button {label!r}: {[b.label for b in at.button]}")

@@ -62,7 +62,7 @@ def test_client_view_stays_on_across_pages_and_refresh_and_hides_history():
         refreshed.switch_page("ditmap/ui/pages/history.py")  # not a page in the client view
     with pytest.raises(ValueError):
         refreshed.switch_page("ditmap/ui/pages/home.py")  # no list of other clients' maps either
-    assert "role_select" not in [s.key for s in refreshed.selectbox]
+    assert "who_open" not in [b.key for b in refreshed.button]
 
 
 def test_switching_off_needs_a_confirmation():
@@ -113,6 +113,8 @@ def test_user_text_is_never_markup():
 def test_choosing_i_am_client_turns_the_client_view_on():
     at = app()
     open_sample(at)
-    at.selectbox(key="role_select").set_value("client").run()
+    at.button(key="who_open").click().run()
+    at.selectbox(key="who_role").set_value("client")
+    at.button(key="who_done").click().run()
     assert at.query_params.get("view") == "client"
     assert [t.value for t in at.title] == ["Our map"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from app_helpers import all_text, app, button, edit_table, new_map, open_sample, page, store
+from app_helpers import all_text, app, edit_table, new_map, open_sample, page, store
 
 from ditmap.operations import UpdateItem
 
@@ -132,15 +132,6 @@ def test_missing_positions_are_stored_once_by_the_map_page():
     at.run()
     page(at, "map")
     assert store().version(map_id) == v  # stored once: reruns write nothing
-
-
-def test_rearrange_is_one_set_positions_step():
-    at = app()
-    map_id = open_sample(at)
-    v = store().version(map_id)
-    button(at, "Re-arrange").click().run()
-    assert store().version(map_id) == v + 1
-    assert store().history(map_id, limit=1)[0].op.op == "set_positions"
 
 
 def test_selecting_a_person_opens_its_form_and_saving_updates_the_store():

@@ -38,3 +38,20 @@ def test_history_shows_edits_versions_diff_and_snapshots():
     at.text_input(key="snapshot_name").input("end of session 4")
     at.button(key="FormSubmitter:snapshot_form-Take snapshot").click().run()
     assert [(s.name, s.version) for s in store().snapshots(map_id)] == [("end of session 4", v + 1)]
+
+
+def test_the_name_given_in_who_is_here_is_written_into_the_history():
+    at = app()
+    map_id = open_sample(at)
+    at.button(key="who_open").click().run()
+    at.text_input(key="who_name").input("Dr Okafor")
+    at.button(key="who_done").click().run()
+    assert "Dr Okafor" in next(b.label for b in at.button if b.key == "who_open")  # the sidebar says who
+    page(at, "map")
+    m, _ = store().load(map_id)
+    at.session_state["selected"] = ("person", m.people[1].id)
+    at.run()
+    form = next(t for t in at.text_input if t.key and t.key.endswith(":alias"))
+    form.input("Renamed")
+    next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:pf:")).click().run()
+    assert store().history(map_id, limit=1)[0].author == "Dr Okafor"

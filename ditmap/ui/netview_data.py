@@ -210,6 +210,9 @@ def build_view(
         "rels": rels,
         "kinds": [_kind_style(k, client_view) for k in kinds],
         "patterns": [clip(pt.title, TEXT_MAX) for pt in m.patterns] if not client_view else [],
+        # The chooser above the map lists every pattern, as the Patterns page does in both views.
+        "choices": [[pt.id, clip(pt.title, TEXT_MAX)] for pt in m.patterns],
+        "hp": highlight_pattern if highlight_pattern in m.patterns_by_id else None,
         "legend": _legend(m, kinds, shapes_used, lit, highlight_pattern, client_view),
         "backdrop": _backdrop(m, placed, client_view),
         "selected": _selected(m, selected),
@@ -297,6 +300,8 @@ def words(client_view: bool) -> dict[str, Any]:
             "closeness": [CLOSENESS_PLAIN[c] for c in CLOSENESS],
             "role": "", "intensity": "", "feelings": "feelings: ", "communication": "", "patterns": "",
             "notes": "", "from": "from ",
+            "choose": "Show where this pattern appears", "none": "(none)", "rearrange": "Re-arrange",
+            "rearrangeTip": "Place everyone again, neatly (Undo puts them back).", "add": "Add person",
         }
     return {
         "fit": "Show whole map", "legend": "Legend", "lines": "Relationship kinds", "corners": "Corners (colour)",
@@ -310,6 +315,9 @@ def words(client_view: bool) -> dict[str, Any]:
         "closeness": [f"{c} circle" for c in CLOSENESS],
         "role": "role: ", "intensity": "intensity {n}/5", "feelings": "feelings: ",
         "communication": "communication: ", "patterns": "patterns: ", "notes": "notes: ", "from": "direction: ",
+        "choose": "Light up pattern", "none": "(none)", "rearrange": "Re-arrange",
+        "rearrangeTip": "Place everyone again by closeness and corner (one step; Undo puts them back).",
+        "add": "Add person",
     }
 
 

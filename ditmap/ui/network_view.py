@@ -12,6 +12,7 @@ API for pages (stable; build to this)::
         read_only=False,          # True: people cannot be dragged (supervisor, client device)
         positions=None,           # optional {person id: Position} overriding stored positions
         height=620,               # canvas height in px (legend and toolbar come on top of that)
+        actions=False,            # True: the toolbar offers the pattern chooser, Re-arrange and Add person
         key="map",                # required, stable; a new key remounts the drawing (and re-fits it)
         on_event=None,            # optional callback(event), called BEFORE the rerun the event caused
     )
@@ -22,6 +23,8 @@ drawn, positions against the model's range, so a forged or stale event is droppe
     {"type": "select", "kind": "person" | "relationship", "id": str, "seq": int}  # click, or the list
     {"type": "deselect", "seq": int}                                              # click on empty canvas
     {"type": "move", "id": str, "x": float, "y": float, "seq": int}               # drag and drop
+    {"type": "highlight", "pattern": str | None, "seq": int}                      # the pattern chooser
+    {"type": "rearrange" | "add_person", "seq": int}                              # toolbar buttons
 
 Two ways to receive them:
 - `on_event=handler` (preferred): the handler runs at the start of the rerun, before the page script,
@@ -161,7 +164,8 @@ def _lib_urls() -> dict[str, str]:
     return urls
 
 
-def checked_event(raw: Any, people: Collection[str], relationships: Collection[str]) -> dict[str, Any] | None:
+def checked_event(raw: Any, people: Collection[str], relationships: Collection[str],
+                  patterns: Collection[str] = ()) -> dict[str, Any] | None:
     """The browser's event if well-formed and naming items that exist, normalised; anything else is None.
 
     The component runs in the page, so its events are treated as input: a forged or stale event
@@ -174,8 +178,13 @@ def checked_event(raw: Any, people: Collection[str], relationships: Collection[s
         return None
     seq = int(seq)
     kind = raw.get("type")
-    if kind == "deselect":
-        return {"type": "deselect", "seq": seq}
+    if kind in ("deselect", "rearrange", "add_person"):
+        return {"type": kind, "seq": seq}
+    if kind == "highlight":
+        pattern = raw.get("pattern")
+        if pattern is None or (isinstance(pattern, str) and pattern in patterns):
+            return {"type": "highlight", "pattern": pattern, "seq": seq}
+        return None
     item_id = raw.get("id")
     if not isinstance(item_id, str):
         return None
@@ -218,13 +227,14 @@ def _pending(key: str) -> Any:
 
 
 def _packed(m: DitMap, key: str, highlight_pattern: str | None, selected: tuple[str, str] | None,
-            client_view: bool, read_only: bool, positions: dict[str, Position] | None, height: int) -> bytes:
+            client_view: bool, read_only: bool, positions: dict[str, Position] | None, height: int,
+            actions: bool) -> bytes:
     """The element's data; reused while the page passes the very same (frozen) map and options.
 
     A rerun that changed nothing then costs no building at all. The memo holds the map object itself,
     per browser session and key, so identity can be trusted (no id() reuse) and nothing is shared.
     """
-    options = (highlight_pattern, selected, client_view, read_only, int(height), _lib_urls())
+    options = (highlight_pattern, selected, client_view, read_only, int(height), actions, _lib_urls())
     memo = st.session_state.get(_MEMO + key)
     if positions is None and memo is not None and memo[0] is m and memo[1] == options:
         return memo[2]
@@ -233,6 +243,7 @@ def _packed(m: DitMap, key: str, highlight_pattern: str | None, selected: tuple[
     data["lib"] = options[-1]
     data["height"] = int(height)
     data["ro"] = bool(read_only)
+    data["actions"] = bool(actions)
     packed = pack(data)
     st.session_state[_MEMO + key] = (m, options, packed)
     return packed
@@ -252,6 +263,7 @@ def network_view(
     read_only: bool = False,
     positions: dict[str, Position] | None = None,
     height: int = 620,
+    actions: bool = False,
     key: str,
     on_event: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any] | None:
@@ -266,10 +278,12 @@ def network_view(
                 on_event(event)
 
     result = _component(key=key, data=_packed(m, key, highlight_pattern, selected, client_view, read_only,
-                                              positions, height), height="content", on_event_change=deliver)
+                                              positions, height, actions), height="content",
+                        on_event_change=deliver)
     event = _take_event(key, getattr(result, "event", None))
     # Events from the next interaction are checked against the map the person saw and clicked on.
-    st.session_state[_IDS + key] = (frozenset(m.people_by_id), frozenset(m.relationships_by_id))
+    st.session_state[_IDS + key] = (frozenset(m.people_by_id), frozenset(m.relationships_by_id),
+                                    frozenset(m.patterns_by_id))
     return event
 
 

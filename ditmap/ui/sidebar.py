@@ -20,11 +20,29 @@ def undo_redo_sentences(db: str, map_id: str, version: int) -> tuple[str | None,
     return (undo.sentence if undo else None, redo.sentence.removeprefix("Redid: ") if redo else None)
 
 
-def _role_changed() -> None:
-    r = st.session_state["role_select"]
+_WHO_DONE = "_who_done"
+
+
+def _who_done() -> None:
+    r = st.session_state.get("who_role", state.role())
     state.set_role(r)
     if r == "client":
         state.set_client_view(True)
+    state.set_author_name(str(st.session_state.get("who_name") or ""))
+    st.session_state[_WHO_DONE] = True
+
+
+@st.dialog("Who is here")
+def _who_dialog() -> None:
+    """Who is at this device: the role (a supervisor reviews, read-only) and the name for the history.
+
+    A dialog, drawn only when asked for: the sidebar is redrawn on every rerun of every page.
+    """
+    st.selectbox("I am", state.ROLES, index=state.ROLES.index(state.role()), key="who_role")
+    st.text_input("My name (for history)", value=state.author_name(), key="who_name", max_chars=60)
+    st.button("Done", type="primary", key="who_done", on_click=_who_done)
+    if st.session_state.pop(_WHO_DONE, False):
+        st.rerun()  # the whole page, in the new role
 
 
 @st.dialog("Download")
@@ -80,10 +98,13 @@ def sidebar(opened: state.Opened | None) -> None:
             st.markdown(f"### {md(opened.map.client.pseudonym if cv else opened.name)}\n"
                         f":small[:gray[Saved · version {opened.version}]]",
                         help="Every change is saved at once. The map follows other devices live.")
+        st.session_state.pop(_WHO_DONE, None)
         if not cv:
-            st.selectbox("I am", state.ROLES, index=state.ROLES.index(state.role()), key="role_select",
-                         on_change=_role_changed)
-            st.text_input("My name (for history)", key="author_name", max_chars=60)
+            name = state.author_name()
+            if st.button(md(f"I am: {state.role()}" + (f" · {name}" if name else "")), key="who_open",
+                         icon=":material/badge:", width="stretch",
+                         help="Who is at this device: the role, and the name written into the history."):
+                _who_dialog()
             if state.read_only():
                 st.caption("Supervisor: read-only; you can comment on the History page.")
         client_view.switch()

@@ -24,6 +24,7 @@ ROLES: tuple[str, ...] = ("therapist", "client", "supervisor")
 _MAP = "map_id"
 _VIEW = "client_view"
 _ROLE = "role"
+_AUTHOR = "author_name"
 _LOADED = "_loaded_map"
 _CHECKED_AT = "_version_checked_at"
 
@@ -87,10 +88,18 @@ def set_role(r: str) -> None:
         st.query_params["as"] = r
 
 
+def author_name() -> str:
+    """The name the person at this device gave (may be empty)."""
+    return str(st.session_state.get(_AUTHOR, "") or "").strip()[:60]
+
+
+def set_author_name(name: str) -> None:
+    st.session_state[_AUTHOR] = name.strip()[:60]
+
+
 def author() -> str:
-    """The name written into history: the name typed in the sidebar, else the role."""
-    name = str(st.session_state.get("author_name", "") or "").strip()
-    return name[:60] if name else role()
+    """The name written into history: the name given in "Who is here", else the role."""
+    return author_name() or role()
 
 
 def read_only() -> bool:

@@ -101,7 +101,5 @@ FOCUS_NOTE = (
     "Suggestions from the map's structure — hypotheses to explore together, not conclusions.",
     "Ideas from the map to think about together. They are only suggestions.",
 )
-HIGHLIGHT_LABEL = ("Light up pattern", "Show where this pattern appears")
 FOCUS_PICK_LABEL = ("Show on the map (a pattern lights up; a person or relationship opens beside the map)",
                     "Show on the map")
-NO_HIGHLIGHT = ("(none)", "(none)")

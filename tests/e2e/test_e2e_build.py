@@ -157,6 +157,30 @@ def test_drag_a_person_reload_and_click_to_edit(page, server):
     assert server.store().load(info.id)[0].people_by_id[mum.id].alias == "Mum (J.)"
 
 
+def test_the_maps_toolbar_lights_a_pattern_and_rearranges_in_one_step(page, server):
+    store = server.store()
+    m = load(SAMPLE)
+    info = store.create_map("toolbar", m)
+    goto(page, f"{server.url}/?map={info.id}")
+    _wait_drawn(page)
+    wait_idle(page)
+    agreed = next(p for p in m.patterns if p.status == "agreed")
+    chooser = page.get_by_label("Light up pattern")
+    chooser.select_option(label=agreed.title)
+    wait_idle(page)
+    legend = page.locator(".nv-legend").first
+    wait_for(lambda: agreed.title in legend.inner_text())
+    lit = page.locator(".nv").first.evaluate("el => el.ditmapView.data.rels.filter(r => r.hl === 1).length")
+    assert lit == len({e.relationship for e in m.enactments if e.pattern == agreed.id})
+
+    v = store.version(info.id)
+    page.get_by_role("button", name="Re-arrange").click()
+    wait_for(lambda: store.version(info.id) == v + 1)  # one step, so one Undo puts everyone back
+    assert store.history(info.id, limit=1)[0].op.op == "set_positions"
+    wait_idle(page)
+    assert chooser.input_value() == agreed.id  # the pattern stays lit
+
+
 def test_table_edits_in_a_row_all_land(page, server):
     """The #7749 pitfall (every second data_editor edit lost) does not happen: three edits, three saves."""
     store = server.store()

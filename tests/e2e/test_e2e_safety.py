@@ -8,7 +8,7 @@ import re
 import time
 
 import pytest
-from e2e_ui import all_frames_eval, goto, nav, options, select, wait_for, wait_idle
+from e2e_ui import all_frames_eval, goto, nav, options, wait_for, wait_idle
 from tests_paths import ROOT, SAMPLE
 
 from ditmap.fileformat import load
@@ -70,8 +70,15 @@ def test_two_devices_see_each_other_within_two_seconds(context_factory, server):
     b = context_factory().new_page()
     goto(a, f"{server.url}/?map={info.id}")
     goto(b, f"{server.url}/?map={info.id}")
-    name_box = a.get_by_role("textbox", name="My name (for history)")
-    name_box.fill("half-typ")  # typed, not yet sent: must survive the live update
+    # On the first device, open Mum's form beside the map (from the drawing's list) and start typing.
+    mum = next(p for p in load(SAMPLE).people if p.role == "mother")
+    pick = a.locator(f".nv-pick[data-kind=person][data-id='{mum.id}']")
+    pick.focus()
+    pick.press("Enter")
+    wait_idle(a)
+    name_box = a.get_by_role("textbox", name="alias").first
+    wait_for(lambda: name_box.input_value() == mum.alias)
+    name_box.fill("half-typ")  # typed, not yet saved: must survive the live update
 
     b.get_by_role("button", name="Add person").first.click()
     pop = b.get_by_role("dialog")
@@ -159,7 +166,7 @@ def test_screenshot_of_the_map_page_for_the_readme(context_factory, server):
     goto(page, f"{server.url}/?map={info.id}")
     wait_for(lambda: page.evaluate("() => window.__ditmapMapDrawnAt !== undefined"))
     agreed = next(p for p in m.patterns if p.status == "agreed")
-    select(page, "Light up pattern", agreed.title)  # the agreed focus, lit across the map
+    page.get_by_label("Light up pattern").select_option(label=agreed.title)  # the agreed focus, lit on the map
     wait_idle(page)
     page.wait_for_timeout(500)
     out = ROOT / "docs" / "screenshots" / "map.png"

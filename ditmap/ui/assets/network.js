@@ -159,7 +159,7 @@ class MapView {
     this.root = root;
     this.network = null;
     this.data = null;
-    this.sig = { nodes: new Map(), edges: new Map(), legend: "", list: "" };
+    this.sig = { nodes: new Map(), edges: new Map(), legend: "", list: "", choices: "" };
     this.dragging = null;
     this.hoverEdge = null;
     this.counter = 0;
@@ -173,12 +173,25 @@ class MapView {
     this.appCssLink = document.createElement("link");
     this.appCssLink.rel = "stylesheet";
     const bar = el("div", "nv-bar");
+    // The map's own controls; the page asks for the pattern chooser and the two actions (`actions`).
+    this.choose = el("label", "nv-choose");
+    this.chooseText = el("span");
+    this.chooser = document.createElement("select");
+    this.chooser.className = "nv-select";
+    this.chooser.addEventListener("change", () => this.emit({ type: "highlight", pattern: this.chooser.value || null }));
+    this.choose.append(this.chooseText, this.chooser);
     this.fitBtn = el("button", "nv-fit");
     this.fitBtn.type = "button";
     this.fitBtn.addEventListener("click", () => this.fit());
+    this.rearrangeBtn = el("button", "nv-fit nv-act");
+    this.rearrangeBtn.type = "button";
+    this.rearrangeBtn.addEventListener("click", () => this.emit({ type: "rearrange" }));
+    this.addBtn = el("button", "nv-fit nv-act");
+    this.addBtn.type = "button";
+    this.addBtn.addEventListener("click", () => this.emit({ type: "add_person" }));
     this.hint = el("span", "nv-hint");
     this.hint.id = "nv-hint";
-    bar.append(this.fitBtn, this.hint);
+    bar.append(this.choose, this.fitBtn, this.rearrangeBtn, this.addBtn, this.hint);
     this.canvasBox = el("div", "nv-canvas");
     this.canvasBox.addEventListener("keydown", (e) => {
       if ((e.key === "f" || e.key === "F") && !e.ctrlKey && !e.metaKey && !e.altKey) {
@@ -296,6 +309,7 @@ class MapView {
     this.wrap.classList.toggle("nv-client", !!data.client);
     this.fitBtn.textContent = data.words.fit;
     this.hint.textContent = data.ro ? data.words.hintReadOnly : data.words.hint;
+    this.renderToolbar(data);
     this.renderLegend(data);
     // The list (a button per person and relationship) is built after the first frame: at 200 people
     // it is hundreds of elements the page would otherwise lay out before the map can be drawn.
@@ -311,7 +325,7 @@ class MapView {
           // Frame the map from the data first, so the people are added once, with readable names.
           const view = this.fitView();
           this.labelFactor = this.labelFactorAt(view.scale);
-          this.apply(this.data, false); // drawn once, below, after the view is set
+          this.apply(this.data); // its draw also sizes the canvas, which moveTo needs
           this.network.moveTo({ ...view, animation: false });
           performance.mark("ditmap:applied");
           this.network.once("afterDrawing", () => {
@@ -326,6 +340,7 @@ class MapView {
         })
         .catch((err) => {
           this.status.textContent = "The map could not be drawn: " + String(err.message || err);
+          if (!this.status.isConnected) this.canvasBox.prepend(this.status);
           if (this.data) this.renderList(this.data); // the list still offers every person and relationship
         });
       return;
@@ -488,7 +503,7 @@ class MapView {
     return e;
   }
 
-  apply(d, redraw = true) {
+  apply(d) {
     const net = this.network;
     // People: update only what changed; a person being dragged keeps the pointer's position.
     if (this.ro !== !!d.ro) {
@@ -535,7 +550,7 @@ class MapView {
     this.lastSel = selSig;
     if (changed) this.select(sel);
     this.markListSelection(sel);
-    if (redraw) net.redraw();
+    net.redraw();
   }
 
   select(sel) {
@@ -680,6 +695,30 @@ class MapView {
       g.append(item);
     }
     box.append(g);
+  }
+
+  renderToolbar(d) {
+    const w = d.words;
+    const acts = !!d.actions;
+    this.rearrangeBtn.hidden = this.addBtn.hidden = !acts || !!d.ro;
+    this.rearrangeBtn.textContent = w.rearrange;
+    this.rearrangeBtn.title = w.rearrangeTip;
+    this.addBtn.textContent = w.add;
+    const choices = d.choices || [];
+    this.choose.hidden = !acts || !choices.length;
+    this.chooseText.textContent = w.choose;
+    const sig = JSON.stringify([choices, w.none]);
+    if (sig !== this.sig.choices) {
+      this.sig.choices = sig;
+      const opts = [["", w.none], ...choices].map(([id, title]) => {
+        const o = document.createElement("option");
+        o.value = id;
+        o.textContent = title;
+        return o;
+      });
+      this.chooser.replaceChildren(...opts);
+    }
+    this.chooser.value = d.hp || "";
   }
 
   renderList(d) {

@@ -16,6 +16,7 @@ from ditmap.ui.network_view import network_view
 SELECTED = "selected"
 HIGHLIGHT = "highlight_pattern"
 FOCUS_PICK = "focus_pick"
+_ADD_PERSON = "_add_person_open"
 
 
 @st.dialog("Add a person")
@@ -45,21 +46,33 @@ def _deselect() -> None:
 
 
 def _handle(event: dict[str, Any] | None) -> None:
+    """The drawing's events (checked by network_view), before the rerun they caused."""
     if not event:
         return
-    if event.get("type") == "select" and event.get("kind") in ("person", "relationship"):
+    kind = event.get("type")
+    if kind == "select" and event.get("kind") in ("person", "relationship"):
         st.session_state[SELECTED] = (event["kind"], event["id"])
-    elif event.get("type") == "deselect":
+    elif kind == "deselect":
         st.session_state.pop(SELECTED, None)
-    elif event.get("type") == "move" and not state.read_only():
+    elif kind == "highlight":
+        st.session_state[HIGHLIGHT] = event["pattern"]
+    elif state.read_only():
+        return
+    elif kind == "move":
         edits.apply(MovePerson(id=event["id"], x=float(event["x"]), y=float(event["y"])), where="move")
         st.session_state.pop(edits.NOTICE, None)  # a drag needs no toast
+    elif kind == "rearrange":
+        _rearrange()
+    elif kind == "add_person":
+        st.session_state[_ADD_PERSON] = True  # the dialog opens in the script body, below
 
 
 def _drawing(m: DitMap, cv: bool, highlight: str | None, selected: tuple[str, str] | None) -> None:
     # Events are handled in a callback, before the rerun: the sidebar (undo) already shows their result.
+    # The map's own controls (pattern chooser, Re-arrange, Add person) live in the drawing's toolbar:
+    # plain HTML there, instead of Streamlit widgets that every rerun of this page would pay for.
     network_view(m, highlight_pattern=highlight, selected=selected, client_view=cv, read_only=state.read_only(),
-                 height=560, key="map", on_event=_handle)
+                 height=560, actions=True, key="map", on_event=_handle)
 
 
 def _editor(m: DitMap, cv: bool) -> None:
@@ -136,17 +149,9 @@ def main() -> None:
     cv = state.client_view()
     st.title(texts.page_title("map", cv), anchor=False)
 
-    patterns = {p.id: p.title for p in m.patterns}
-    if st.session_state.get(HIGHLIGHT) not in patterns:
+    if st.session_state.get(HIGHLIGHT) not in m.patterns_by_id:
         st.session_state[HIGHLIGHT] = None
-    bar = st.container(horizontal=True, vertical_alignment="bottom")  # one block, not three columns
-    bar.selectbox(texts.HIGHLIGHT_LABEL[cv], [None, *patterns], key=HIGHLIGHT,
-                  format_func=lambda pid: texts.NO_HIGHLIGHT[cv] if pid is None else patterns[pid],
-                  placeholder=texts.NO_HIGHLIGHT[cv])
-    bar.button("Re-arrange", on_click=_rearrange, disabled=state.read_only(), icon=":material/auto_fix_high:",
-               help=("Place everyone again, neatly (Undo puts them back)." if cv else
-                     "Place everyone again by closeness and corner (one step; Undo puts them back)."))
-    if bar.button("Add person", icon=":material/person_add:", disabled=state.read_only(), key="add_person_open"):
+    if st.session_state.pop(_ADD_PERSON, False) and not state.read_only():
         _add_person_dialog(m)
     edits.show_problems("rearrange")
     edits.show_problems("move")
