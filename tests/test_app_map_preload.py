@@ -29,6 +29,8 @@ def test_only_the_map_page_runs_a_script_and_it_holds_nothing_from_the_map():
     src = re.findall(r's\.src = "([^"]+)";', body)
     assert len(src) == 1 and re.fullmatch(r"/component/[\w.]+/vis-network\.min\.js", src[0]), src
     assert COMPONENT_NAME.split(".")[0] in src[0]  # served from our own component route
+    module = re.findall(r'new URL\("([^"]+)", document\.baseURI\)', body)
+    assert len(module) == 1 and re.fullmatch(r"/component/[\w.]+/network\.js\?v=[0-9a-f]{12}", module[0]), module
     data = sample_json()
     texts = [p["alias"] for p in data["people"]] + [data["client"]["pseudonym"]]
     assert not any(t in body for t in texts)

@@ -13,6 +13,8 @@ import pytest
 from browser_support import ROOT, Offline, StreamlitServer
 from playwright.sync_api import Page
 
+from ditmap.fileformat import load
+from ditmap.operations import AddItem
 from tests.apps.netview_maps import PAYLOADS, hostile
 
 pytestmark = pytest.mark.e2e
@@ -38,6 +40,21 @@ def hostile_server(tmp_path_factory) -> Iterator[StreamlitServer]:
     s.stop()
 
 
+@pytest.fixture(scope="module")
+def parallel_server(tmp_path_factory) -> Iterator[StreamlitServer]:
+    """The sample with three relationships between the client and her mother: drawn as fanned curves."""
+    m = load(ROOT / "sample_data" / "depression-self-critical.ditmap.json")
+    mum = next(p for p in m.people if p.role == "mother")
+    for i, kind in enumerate(("conflictual", "close", "controlling")):
+        m = AddItem(kind="relationship", item={"id": f"r-par{i}", "source": m.self_person.id, "target": mum.id,
+                                               "kind": kind, "corner": "past"}).apply(m)
+    path = tmp_path_factory.mktemp("netview") / "parallel.ditmap.json"
+    path.write_text(m.model_dump_json(), encoding="utf-8")
+    s = StreamlitServer(APP, {"NETVIEW_MAP": str(path)})
+    yield s
+    s.stop()
+
+
 @pytest.fixture
 def page(browser) -> Iterator[tuple[Page, list[str]]]:
     """A fresh context whose every request is checked: anything beyond loopback is blocked and recorded."""
@@ -57,7 +74,7 @@ def idle(pg: Page) -> None:
 
 def open_map(pg: Page, server: StreamlitServer) -> None:
     pg.goto(server.url)
-    pg.wait_for_function("() => window.__ditmapMapDrawnAt !== undefined", timeout=30_000)
+    pg.wait_for_function("() => window.__ditmapMapReadyAt !== undefined", timeout=30_000)
     idle(pg)
 
 
@@ -267,3 +284,27 @@ def test_returned_events_come_once_and_read_only_stops_dragging(page, return_ser
     # Dragging in read-only pans the view at most: Dad keeps his place on the map, and no move is sent.
     assert pg.evaluate(f"{VIEW}.network.getPositions(['dad']).dad") == before
     assert all(e["type"] != "move" for e in events(pg))
+
+
+def test_curved_lines_are_drawn_where_their_click_targets_are(page, parallel_server):
+    """Parallel relationships fan out as curves; the line drawn follows vis-network's own curve for the edge,
+    so clicking the line selects that relationship."""
+    pg, _ = page
+    open_map(pg, parallel_server)
+    gaps = pg.evaluate(f"""(() => {{ const v = {VIEW}; const out = [];
+        for (const r of v.data.rels) {{
+            if (!r.b) continue;
+            const edge = v.network.body.edges[r.id].edgeType;
+            for (const i of [3, 12, 20]) {{
+                const mine = v.relPoints(r)[i], theirs = edge.getPoint(i / 24);
+                out.push(Math.hypot(mine.x - theirs.x, mine.y - theirs.y));
+            }}
+        }}
+        return out; }})()""")
+    assert len(gaps) >= 9 and max(gaps) < 0.01, gaps
+    at = pg.evaluate(f"""(() => {{ const v = {VIEW}; const r = v.data.rels.find(r => r.id === "r-par2");
+        const d = v.network.canvasToDOM(v.relPoints(r)[12]); const b = v.canvasBox.getBoundingClientRect();
+        return {{x: b.left + d.x, y: b.top + d.y}}; }})()""")
+    pg.mouse.click(at["x"], at["y"])
+    got = wait_events(pg, 1)
+    assert (got[0]["type"], got[0]["kind"], got[0]["id"]) == ("select", "relationship", "r-par2")

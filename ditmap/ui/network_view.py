@@ -105,17 +105,23 @@ if (!document.querySelector("script[data-ditmap]")) {
   s.dataset.ditmap = "vis-network";
   s.onerror = () => { s.dataset.failed = "1"; };
   document.head.appendChild(s);
+  const m = document.createElement("link");
+  m.rel = "modulepreload";
+  m.href = new URL(%s, document.baseURI).href;
+  document.head.appendChild(m);
 }
 </script>"""
 
 
 def preload_html() -> str:
-    """A constant script for the top of the Map page: vis-network starts loading while Streamlit is
-    still drawing the page, not only once the map's element mounts (the loader above reuses it).
+    """A constant script for the top of the Map page: vis-network and the drawing's module start
+    loading while Streamlit is still drawing the page, not only once the map's element mounts (the
+    loader above reuses both).
 
-    Our own text only: the URL is the served path (server config), JSON-quoted; no user text.
+    Our own text only: the URLs are served paths (server config), JSON-quoted; no user text.
     """
-    return PRELOAD_JS % json.dumps(_lib_urls()["js"])
+    urls = _lib_urls()
+    return PRELOAD_JS % (json.dumps(urls["js"]), json.dumps(urls["app"]))
 
 
 def _fingerprint(path: Path) -> str:

@@ -111,7 +111,7 @@ def _drawn_at(page, person_id: str) -> tuple[float, float]:
 
 
 def _wait_drawn(page) -> None:
-    wait_for(lambda: page.evaluate("() => window.__ditmapMapDrawnAt !== undefined"))
+    wait_for(lambda: page.evaluate("() => window.__ditmapMapReadyAt !== undefined"))
     wait_for(lambda: page.locator(".nv").first.evaluate("el => !!(el.ditmapView && el.ditmapView.network)"))
 
 

@@ -122,7 +122,7 @@ def _payload_map() -> DitMap:
 def test_script_payloads_in_every_field_never_run(page, server):
     info = server.store().create_map("<script>window.__pwned=1</script>", _payload_map())
     goto(page, f"{server.url}/?map={info.id}")
-    wait_for(lambda: page.evaluate("() => window.__ditmapMapDrawnAt !== undefined"))
+    wait_for(lambda: page.evaluate("() => window.__ditmapMapReadyAt !== undefined"))
     pages = ("Maps", "Map", "People", "Relationships", "Patterns", "Sessions", "History")
     for title in pages:
         nav(page, title)
@@ -164,7 +164,7 @@ def test_screenshot_of_the_map_page_for_the_readme(context_factory, server):
     info = server.store().create_map(m.client.pseudonym, m)
     page = context_factory(viewport={"width": 1400, "height": 900}).new_page()
     goto(page, f"{server.url}/?map={info.id}")
-    wait_for(lambda: page.evaluate("() => window.__ditmapMapDrawnAt !== undefined"))
+    wait_for(lambda: page.evaluate("() => window.__ditmapMapReadyAt !== undefined"))
     agreed = next(p for p in m.patterns if p.status == "agreed")
     page.get_by_label("Light up pattern").select_option(label=agreed.title)  # the agreed focus, lit on the map
     wait_idle(page)
