@@ -14,6 +14,7 @@ from ditmap.ui.netview_data import (
     pack,
     unpack,
 )
+from ditmap.ui.texts import JARGON
 from tests.apps.netview_maps import PAYLOADS, hostile, synthetic
 
 SECRET_PERSON_NOTE = "Mum-note: she drank when R. was small"
@@ -149,6 +150,17 @@ def test_client_view_has_plain_words_large_text_and_no_notes_at_all():
     assert [c["label"] for c in v["legend"]["corners"]] == ["earlier in life", "in your life now", "here in therapy"]
     assert [s["label"] for s in v["legend"]["shapes"]] == ["you", "your therapist", "a person"]
     assert v["kinds"][by_id(v["rels"])["r-boss"]["k"]]["label"] == "rivalry (your words)"
+    shown = [w for value in v["words"].values() for w in (value if isinstance(value, list) else [value])]
+    words = " ".join(shown).lower()  # the drawing's own labels, its toolbar's included
+    assert not [j for j in JARGON if j.lower() in words]
+
+
+def test_the_toolbar_chooser_lists_every_pattern_and_marks_the_lit_one():
+    m = small_map()
+    for cv in (False, True):  # the Patterns page lists every pattern in both views; so does the chooser
+        v = build_view(m, client_view=cv, highlight_pattern="pt")
+        assert v["choices"] == [[pt.id, pt.title] for pt in m.patterns] and v["hp"] == "pt"
+    assert build_view(m, highlight_pattern="ghost")["hp"] is None
 
 
 def test_legend_lists_kinds_in_style_order_and_only_what_is_present():
