@@ -81,5 +81,26 @@ def all_text(at: AppTest) -> str:
             walk(c)
 
     walk(at._tree)
+    focus = focus_panel(at)  # the focus panel's own words and suggestions (its data is JSON)
+    if focus is not None:
+        out.extend(_strings(focus))
     return "\n".join(out)
+
+
+def focus_panel(at: AppTest) -> dict[str, Any] | None:
+    """What the focus panel was given to show (see ditmap/ui/focus_view.py), if the page has one."""
+    for el in at.get("bidi_component"):
+        if el.proto.component_name == "ditmap.focus_view":
+            return json.loads(el.proto.json)
+    return None
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [] if value.startswith("/component/") else [value]  # not the module's address
+    if isinstance(value, dict):
+        return [t for k, v in value.items() if k not in ("kind", "id") for t in _strings(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _strings(v)]
+    return []
 

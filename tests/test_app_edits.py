@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from app_helpers import all_text, app, edit_table, new_map, open_sample, page, store
+from app_helpers import all_text, app, edit_table, focus_panel, new_map, open_sample, page, store
 
 from ditmap.operations import UpdateItem
 
@@ -248,23 +248,20 @@ def test_supervisor_comments_on_the_item_selected_on_the_map():
     assert len(store().load(map_id)[0].comments) == len(m.comments) + 1
 
 
-def test_acting_on_a_focus_suggestion_lights_up_a_pattern_or_selects_a_person():
+def test_the_focus_panel_follows_the_map_as_it_changes():
     at = app()
     map_id = open_sample(at)
     page(at, "map")
-    m = store().load(map_id)[0]
+    m, v = store().load(map_id)
     agreed = next(p for p in m.patterns if p.status == "agreed")
-    mum = next(p for p in m.people if p.role == "mother")
-
-    def pick() -> object:
-        return next(w for w in at.button_group if w.key == "focus_pick")
-
-    assert agreed.title in pick().options and mum.alias in pick().options  # shown by label
-    pick().set_value(f"pattern:{agreed.id}").run()
-    assert at.session_state["highlight_pattern"] == agreed.id
-    assert pick().value is None  # the chooser is ready for the next choice
-    pick().set_value(f"person:{mum.id}").run()
-    assert at.session_state["selected"] == ("person", mum.id)
+    panel = focus_panel(at)
+    assert panel["heading"] == "Focus: where to look"
+    assert panel["items"][0]["label"] == agreed.title and panel["items"][0]["kind"] == "pattern"
+    assert all(item["reason"] for item in panel["items"])  # every suggestion says why
+    store().apply(map_id, UpdateItem(kind="pattern", id=agreed.id, changes={"title": "Never quite enough"}),
+                  base_version=v)
+    at.run()  # another device's edit: the panel follows
+    assert [i["label"] for i in focus_panel(at)["items"] if i["id"] == agreed.id] == ["Never quite enough"]
 
 
 def test_a_comment_on_a_pattern_from_the_patterns_page():

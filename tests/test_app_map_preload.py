@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -29,8 +30,10 @@ def test_only_the_map_page_runs_a_script_and_it_holds_nothing_from_the_map():
     src = re.findall(r's\.src = "([^"]+)";', body)
     assert len(src) == 1 and re.fullmatch(r"/component/[\w.]+/vis-network\.min\.js", src[0]), src
     assert COMPONENT_NAME.split(".")[0] in src[0]  # served from our own component route
-    module = re.findall(r'new URL\("([^"]+)", document\.baseURI\)', body)
-    assert len(module) == 1 and re.fullmatch(r"/component/[\w.]+/network\.js\?v=[0-9a-f]{12}", module[0]), module
+    modules = re.findall(r'for \(const href of (\[[^\]]*\])\)', body)
+    assert len(modules) == 1, body
+    names = [re.fullmatch(r"/component/[\w.]+/(network|focus)\.js\?v=[0-9a-f]{12}", u) for u in json.loads(modules[0])]
+    assert [n.group(1) for n in names if n] == ["network", "focus"], modules
     data = sample_json()
     texts = [p["alias"] for p in data["people"]] + [data["client"]["pseudonym"]]
     assert not any(t in body for t in texts)

@@ -105,10 +105,12 @@ if (!document.querySelector("script[data-ditmap]")) {
   s.dataset.ditmap = "vis-network";
   s.onerror = () => { s.dataset.failed = "1"; };
   document.head.appendChild(s);
-  const m = document.createElement("link");
-  m.rel = "modulepreload";
-  m.href = new URL(%s, document.baseURI).href;
-  document.head.appendChild(m);
+  for (const href of %s) {
+    const m = document.createElement("link");
+    m.rel = "modulepreload";
+    m.href = new URL(href, document.baseURI).href;
+    document.head.appendChild(m);
+  }
 }
 </script>"""
 
@@ -120,8 +122,8 @@ def preload_html() -> str:
 
     Our own text only: the URLs are served paths (server config), JSON-quoted; no user text.
     """
-    urls = _lib_urls()
-    return PRELOAD_JS % (json.dumps(urls["js"]), json.dumps(urls["app"]))
+    urls = lib_urls()
+    return PRELOAD_JS % (json.dumps(urls["js"]), json.dumps([urls["app"], urls["focus"]]))
 
 
 def _fingerprint(path: Path) -> str:
@@ -134,7 +136,7 @@ def _checked_dirs() -> tuple[str, str, str]:
     for name in (VIS_JS, VIS_CSS):
         if not (VIS_DIR / name).is_file():
             raise RuntimeError(f"vis-network 9.1.2 not found in the pyvis package: {VIS_DIR / name}")
-    stamp = _fingerprint(ASSETS / "network.js") + _fingerprint(ASSETS / "network.css")
+    stamp = "".join(_fingerprint(ASSETS / name) for name in ("network.js", "network.css", "focus.js"))
     return str(VIS_DIR), str(ASSETS), hashlib.sha256(stamp.encode()).hexdigest()[:12]
 
 
@@ -142,7 +144,7 @@ _DECLARED: dict[int, tuple[object, dict[str, str]]] = {}
 """Per component registry (one per server runtime): the registry, kept alive, and the URLs served."""
 
 
-def _lib_urls() -> dict[str, str]:
+def lib_urls() -> dict[str, str]:
     """Serve pyvis's vis-network directory and our assets under /component/<name>/; return their URLs.
 
     A v1 component declared with a `path` is Streamlit's public way to serve a directory of static
@@ -165,6 +167,7 @@ def _lib_urls() -> dict[str, str]:
         "css": f"{prefix}/component/{vis.name}/{VIS_CSS}",
         "app": f"{prefix}/component/{ours.name}/network.js?v={stamp}",
         "appcss": f"{prefix}/component/{ours.name}/network.css?v={stamp}",
+        "focus": f"{prefix}/component/{ours.name}/focus.js?v={stamp}",
     }
     _DECLARED[id(registry)] = (registry, urls)
     return urls
@@ -223,7 +226,7 @@ def _take_event(key: str, raw: Any) -> dict[str, Any] | None:
     return event
 
 
-def _pending(key: str) -> Any:
+def pending_event(key: str) -> Any:
     """The trigger value waiting for this run; Streamlit presents it in `st.session_state[key]`."""
     try:
         state = st.session_state[key]
@@ -240,7 +243,7 @@ def _packed(m: DitMap, key: str, highlight_pattern: str | None, selected: tuple[
     A rerun that changed nothing then costs no building at all. The memo holds the map object itself,
     per browser session and key, so identity can be trusted (no id() reuse) and nothing is shared.
     """
-    options = (highlight_pattern, selected, client_view, read_only, int(height), actions, _lib_urls())
+    options = (highlight_pattern, selected, client_view, read_only, int(height), actions, lib_urls())
     memo = st.session_state.get(_MEMO + key)
     if positions is None and memo is not None and memo[0] is m and memo[1] == options:
         return memo[2]
@@ -279,7 +282,7 @@ def network_view(
         # Runs at the start of the rerun the event caused, before the page script: the page can save a
         # move or set the selection first, so the drawing of this very run already agrees with it.
         if on_event is not None:
-            event = _take_event(key, _pending(key))
+            event = _take_event(key, pending_event(key))
             if event is not None:
                 on_event(event)
 

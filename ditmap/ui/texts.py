@@ -101,5 +101,5 @@ FOCUS_NOTE = (
     "Suggestions from the map's structure — hypotheses to explore together, not conclusions.",
     "Ideas from the map to think about together. They are only suggestions.",
 )
-FOCUS_PICK_LABEL = ("Show on the map (a pattern lights up; a person or relationship opens beside the map)",
-                    "Show on the map")
+FOCUS_EMPTY = ("Add people, relationships and a pattern, and suggestions will appear here.",
+               "As the map grows, ideas will appear here.")

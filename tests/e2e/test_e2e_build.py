@@ -181,6 +181,24 @@ def test_the_maps_toolbar_lights_a_pattern_and_rearranges_in_one_step(page, serv
     assert chooser.input_value() == agreed.id  # the pattern stays lit
 
 
+def test_the_focus_panel_shows_a_suggestion_on_the_map(page, server):
+    m = load(SAMPLE)
+    info = server.store().create_map("focus", m)
+    goto(page, f"{server.url}/?map={info.id}")
+    _wait_drawn(page)
+    wait_idle(page)
+    panel = page.locator("section.fp")
+    assert "Focus: where to look" in panel.inner_text()
+    agreed = next(p for p in m.patterns if p.status == "agreed")
+    mum = next(p for p in m.people if p.role == "mother")
+    page.get_by_role("button", name=f"Show on the map: {agreed.title}").click()  # a pattern lights up
+    wait_idle(page)
+    wait_for(lambda: page.get_by_label("Light up pattern").input_value() == agreed.id)
+    page.get_by_role("button", name=f"Show on the map: {mum.alias}").click()  # a person opens beside the map
+    wait_idle(page)
+    wait_for(lambda: page.get_by_role("textbox", name="alias").first.input_value() == mum.alias)
+
+
 def test_table_edits_in_a_row_all_land(page, server):
     """The #7749 pitfall (every second data_editor edit lost) does not happen: three edits, three saves."""
     store = server.store()

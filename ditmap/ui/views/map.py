@@ -11,11 +11,11 @@ from ditmap.model import DitMap
 from ditmap.operations import MovePerson, SetPositions
 from ditmap.ui import common, edits, forms, state, texts
 from ditmap.ui.edits import escape_md as md
+from ditmap.ui.focus_view import focus_view
 from ditmap.ui.network_view import network_view
 
 SELECTED = "selected"
 HIGHLIGHT = "highlight_pattern"
-FOCUS_PICK = "focus_pick"
 _ADD_PERSON = "_add_person_open"
 
 
@@ -103,43 +103,18 @@ def _editor(m: DitMap, cv: bool) -> None:
             forms.comment_form(m, key=f"comment:{kind}:{item_id}", anchor=(kind, item_id))
 
 
-def _act_on_suggestion(options: dict[str, tuple[str, str]]) -> None:
+def _show_suggestion(kind: str, item_id: str) -> None:
     """Light up the chosen pattern, or select the chosen person or relationship beside the map."""
-    choice = st.session_state.get(FOCUS_PICK)
-    st.session_state[FOCUS_PICK] = None
-    if choice in options:
-        kind, item_id = options[choice]
-        if kind == "pattern":
-            _highlight(item_id)
-        else:
-            _select(kind, item_id)
+    if kind == "pattern":
+        _highlight(item_id)
+    else:
+        _select(kind, item_id)
 
 
 def _focus(opened: state.Opened, m: DitMap, cv: bool) -> None:
-    """The analysis's suggestions with their reasons, as one block, and one control to act on them.
-
-    Drawn on every rerun of the Map page, so it is kept to a few elements.
-    """
-    heading, note = (texts.FOCUS_HEADING[1], texts.FOCUS_NOTE[1]) if cv else (texts.FOCUS_HEADING[0],
-                                                                             texts.FOCUS_NOTE[0])
+    """The analysis's suggestions with their reasons, following every edit (one element: focus_view)."""
     analysis = common.analysis_for(state.db_key(), opened.id, opened.version, m)
-    suggestions = analysis.suggestions[:6]
-    top = f"### {heading}\n\n:small[:gray[{note}]]"
-    if not suggestions:
-        empty = ("Add people, relationships and a pattern, and suggestions will appear here." if not cv
-                 else "As the map grows, ideas will appear here.")
-        st.markdown(f"{top}\n\n:small[:gray[{empty}]]")
-        return
-    blocks = []
-    for s in suggestions:
-        head = f"**{md(s.label)}**" + ("" if cv else f" · {s.kind}")
-        blocks.append(f"{head}  \n{md(s.reasons.client if cv else s.reasons.clinician)}")
-    with st.container(border=True):
-        st.markdown(top + "\n\n" + "\n\n---\n\n".join(blocks))
-    options = {f"{s.kind}:{s.id}": (s.kind, s.id) for s in suggestions}
-    labels = {f"{s.kind}:{s.id}": s.label for s in suggestions}
-    st.pills(texts.FOCUS_PICK_LABEL[cv], list(options), format_func=labels.__getitem__, key=FOCUS_PICK,
-             on_change=_act_on_suggestion, args=(options,))
+    focus_view(analysis.suggestions, client_view=cv, key="focus", on_pick=_show_suggestion)
 
 
 def main() -> None:
