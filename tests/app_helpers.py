@@ -91,7 +91,7 @@ def focus_panel(at: AppTest) -> dict[str, Any] | None:
     """What the focus panel was given to show (see ditmap/ui/focus_view.py), if the page has one."""
     for el in at.get("bidi_component"):
         if el.proto.component_name == "ditmap.focus_view":
-            return json.loads(el.proto.json)
+            return json.loads(el.proto.bytes or el.proto.json)
     return None
 
 

@@ -9,6 +9,7 @@ JSON strings and is placed with `textContent`, never as HTML. Events are checked
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -35,6 +36,7 @@ export default async function (component) {
 _component = st.components.v2.component("ditmap.focus_view", js=LOADER_JS)
 _IDS = "_focus_ids::"
 _SEEN = "_focus_seq::"
+_MEMO = "_focus_memo::"
 
 
 def focus_data(suggestions: Sequence[Suggestion], client_view: bool) -> dict[str, Any]:
@@ -75,7 +77,19 @@ def focus_view(suggestions: Sequence[Suggestion], *, client_view: bool, key: str
             st.session_state[_SEEN + key] = event["seq"]
             on_pick(event["kind"], event["id"])
 
-    data = focus_data(suggestions, client_view)
-    data["module"] = lib_urls()["focus"]
-    _component(key=key, data=data, height="content", on_event_change=deliver)
+    _component(key=key, data=_packed(suggestions, client_view, key), height="content", on_event_change=deliver)
     st.session_state[_IDS + key] = tuple((s.kind, s.id) for s in suggestions[:SHOWN])
+
+
+def _packed(suggestions: Sequence[Suggestion], client_view: bool, key: str) -> bytes:
+    """The panel's data as JSON bytes, reused while the page passes the very same suggestions (an analysis
+    is cached per map version, so an unchanged rerun builds nothing). Kept per browser session."""
+    memo = st.session_state.get(_MEMO + key)
+    module = lib_urls()["focus"]
+    if memo is not None and memo[0] is suggestions and memo[1] == (client_view, module):
+        return memo[2]
+    data = focus_data(suggestions, client_view)
+    data["module"] = module
+    packed = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    st.session_state[_MEMO + key] = (suggestions, (client_view, module), packed)
+    return packed
