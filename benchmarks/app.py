@@ -35,13 +35,12 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from common import median_ms, paired_median_ms  # noqa: E402
+from common import median_ms, paired_median_ms, paired_medians  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from ditmap.fileformat import load  # noqa: E402
@@ -54,8 +53,6 @@ from tests.apps.netview_maps import synthetic  # noqa: E402
 
 APP = str(ROOT / "streamlit_app.py")
 EMPTY = "import streamlit as st\n"
-
-
 
 
 def _placed(m: DitMap) -> DitMap:
@@ -106,15 +103,6 @@ class _RunTimer:
         return self.last
 
 
-def _paired(a: Callable[[], float], b: Callable[[], float], runs: int) -> tuple[float, float]:
-    """Medians of two measured calls, made alternately so that drift on a shared machine hits both alike."""
-    xs, ys = [], []
-    for _ in range(runs):
-        xs.append(a())
-        ys.append(b())
-    return statistics.median(xs), statistics.median(ys)
-
-
 def server_side(runs: int) -> list[tuple[str, int, float, float, float, float, float, float]]:
     db = Path(tempfile.mkdtemp()) / "bench.sqlite3"
     os.environ["DITMAP_DB"] = str(db)
@@ -132,7 +120,7 @@ def server_side(runs: int) -> list[tuple[str, int, float, float, float, float, f
         at.query_params["map"] = info.id
         at.run()
         at.run()  # warm: caches filled
-        run, base = _paired(functools.partial(timer.run, at), functools.partial(timer.run, empty), runs)
+        run, base = paired_medians(functools.partial(timer.run, at), functools.partial(timer.run, empty), runs)
         wall, wall_base = paired_median_ms(at.run, empty.run, runs)
         edited = median_ms(functools.partial(_edit_and_rerun, store, info.id, target.id, at), runs)
         write = median_ms(lambda mid=info.id, pid=target.id: store.apply(

@@ -34,15 +34,25 @@ def median_ms(fn: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
-def paired_median_ms(fn: Callable[[], object], baseline: Callable[[], object], runs: int) -> tuple[float, float]:
-    """Medians of `fn` and `baseline`, measured alternately, so drift on a shared machine hits both alike."""
-    a, b = [], []
+def paired_medians(a: Callable[[], float], b: Callable[[], float], runs: int) -> tuple[float, float]:
+    """Medians of two measurements taken alternately, so drift on a shared machine hits both alike."""
+    xs, ys = [], []
     for _ in range(runs):
-        for f, out in ((fn, a), (baseline, b)):
+        xs.append(a())
+        ys.append(b())
+    return statistics.median(xs), statistics.median(ys)
+
+
+def paired_median_ms(fn: Callable[[], object], baseline: Callable[[], object], runs: int) -> tuple[float, float]:
+    """Median wall times (ms) of `fn` and `baseline`, timed alternately."""
+    def timed(f: Callable[[], object]) -> Callable[[], float]:
+        def run() -> float:
             t = time.perf_counter()
             f()
-            out.append((time.perf_counter() - t) * 1000)
-    return statistics.median(a), statistics.median(b)
+            return (time.perf_counter() - t) * 1000
+        return run
+
+    return paired_medians(timed(fn), timed(baseline), runs)
 
 
 def synthetic_map(n: int, seed: int = 1, *, placed: bool = False) -> DitMap:
