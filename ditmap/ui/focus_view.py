@@ -10,7 +10,6 @@ JSON strings and is placed with `textContent`, never as HTML. Events are checked
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,7 +18,7 @@ import streamlit as st
 from ditmap.analysis.suggestions import Suggestion
 from ditmap.ui import texts
 from ditmap.ui.netview_data import TEXT_MAX, clip
-from ditmap.ui.network_view import lib_urls, pending_event
+from ditmap.ui.network_view import event_seq, first_delivery, lib_urls, pending_event
 
 SHOWN = 6
 """Suggestions shown: enough for the three kinds, few enough to read in session."""
@@ -35,7 +34,6 @@ export default async function (component) {
 
 _component = st.components.v2.component("ditmap.focus_view", js=LOADER_JS)
 _IDS = "_focus_ids::"
-_SEEN = "_focus_seq::"
 _MEMO = "_focus_memo::"
 
 
@@ -56,15 +54,13 @@ def focus_data(suggestions: Sequence[Suggestion], client_view: bool) -> dict[str
 
 def checked_pick(raw: Any, shown: Sequence[tuple[str, str]]) -> dict[str, Any] | None:
     """A well-formed pick of one of the suggestions shown, normalised; anything else is None."""
-    if not isinstance(raw, dict) or raw.get("type") != "pick":
-        return None
-    seq = raw.get("seq")
-    if isinstance(seq, bool) or not isinstance(seq, int | float) or not math.isfinite(seq):
+    seq = event_seq(raw)
+    if seq is None or raw.get("type") != "pick":
         return None
     item = (raw.get("kind"), raw.get("id"))
     if item not in shown:
         return None
-    return {"type": "pick", "kind": item[0], "id": item[1], "seq": int(seq)}
+    return {"type": "pick", "kind": item[0], "id": item[1], "seq": seq}
 
 
 def focus_view(suggestions: Sequence[Suggestion], *, client_view: bool, key: str,
@@ -72,9 +68,8 @@ def focus_view(suggestions: Sequence[Suggestion], *, client_view: bool, key: str
     """Draw the panel; `on_pick(kind, id)` runs before the rerun a "Show on the map" click causes."""
 
     def deliver() -> None:
-        event = checked_pick(pending_event(key), st.session_state.get(_IDS + key, ()))
-        if event is not None and st.session_state.get(_SEEN + key) != event["seq"]:
-            st.session_state[_SEEN + key] = event["seq"]
+        event = first_delivery(key, checked_pick(pending_event(key), st.session_state.get(_IDS + key, ())))
+        if event is not None:
             on_pick(event["kind"], event["id"])
 
     _component(key=key, data=_packed(suggestions, client_view, key), height="content", on_event_change=deliver)

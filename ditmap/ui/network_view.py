@@ -173,6 +173,26 @@ def lib_urls() -> dict[str, str]:
     return urls
 
 
+def event_seq(raw: Any) -> int | None:
+    """The sequence number of a component's event (a dict from the browser), if it has a sound one."""
+    seq = raw.get("seq") if isinstance(raw, dict) else None
+    if isinstance(seq, bool) or not isinstance(seq, int | float) or not math.isfinite(seq):
+        return None
+    return int(seq)
+
+
+def first_delivery(key: str, event: dict[str, Any] | None) -> dict[str, Any] | None:
+    """`event`, unless an event with its sequence number was already given out under `key`.
+
+    A component's last trigger value stays in the session until the next one, so every rerun would
+    otherwise see it again.
+    """
+    if event is None or st.session_state.get(_SEEN + key) == event["seq"]:
+        return None
+    st.session_state[_SEEN + key] = event["seq"]
+    return event
+
+
 def checked_event(raw: Any, people: Collection[str], relationships: Collection[str],
                   patterns: Collection[str] = ()) -> dict[str, Any] | None:
     """The browser's event if well-formed and naming items that exist, normalised; anything else is None.
@@ -180,12 +200,9 @@ def checked_event(raw: Any, people: Collection[str], relationships: Collection[s
     The component runs in the page, so its events are treated as input: a forged or stale event
     (an id that is gone, a position out of range, NaN) is dropped rather than passed on.
     """
-    if not isinstance(raw, dict):
+    seq = event_seq(raw)
+    if seq is None:
         return None
-    seq = raw.get("seq")
-    if isinstance(seq, bool) or not isinstance(seq, int | float) or not math.isfinite(seq):
-        return None
-    seq = int(seq)
     kind = raw.get("type")
     if kind in ("deselect", "rearrange", "add_person"):
         return {"type": kind, "seq": seq}
@@ -219,11 +236,7 @@ def _take_event(key: str, raw: Any) -> dict[str, Any] | None:
     ids = st.session_state.get(_IDS + key)
     if ids is None:
         return None
-    event = checked_event(raw, *ids)
-    if event is None or st.session_state.get(_SEEN + key) == event["seq"]:
-        return None
-    st.session_state[_SEEN + key] = event["seq"]
-    return event
+    return first_delivery(key, checked_event(raw, *ids))
 
 
 def pending_event(key: str) -> Any:
