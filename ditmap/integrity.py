@@ -7,7 +7,7 @@ single item cannot check alone. Used when a file is loaded and after every edit 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ditmap.model import COLLECTIONS, DitMap
@@ -19,6 +19,7 @@ class Problem:
 
     where: str
     what: str
+    kind: str = field(default="", compare=False)  # orders problems at one place; see validation.KIND_ORDER
 
     def __str__(self) -> str:
         return f"{self.where}: {self.what}" if self.where else self.what
@@ -42,13 +43,13 @@ def check_collections(collections: Mapping[str, Sequence[Any]]) -> list[Problem]
             item_id = _get(item, "id")
             if isinstance(item_id, str):
                 if item_id in seen:
-                    problems.append(Problem(f"{field}[{i}].id", f'duplicate id "{item_id}"'))
+                    problems.append(Problem(f"{field}[{i}].id", f'duplicate id "{item_id}"', "duplicate"))
                 seen.add(item_id)
         ids[field] = seen
 
     def ref(where: str, value: Any, field: str, noun: str) -> None:
         if isinstance(value, str) and value not in ids[field]:
-            problems.append(Problem(where, f'no {noun} with id "{value}"'))
+            problems.append(Problem(where, f'no {noun} with id "{value}"', "reference"))
 
     for i, r in enumerate(collections.get("relationships", ())):
         src, tgt = _get(r, "source"), _get(r, "target")

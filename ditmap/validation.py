@@ -192,7 +192,8 @@ def _where(prefix: str, loc: Iterable[Any]) -> str:
 
 def problems_from_error(err: ValidationError, model: type[BaseModel], prefix: str = "") -> list[Problem]:
     """pydantic's errors for one validated object, as Problems located under `prefix`."""
-    return [Problem(_where(prefix, e["loc"]), error_sentence(e, model)) for e in err.errors()]
+    return sort_problems(Problem(_where(prefix, e["loc"]), error_sentence(e, model), _kind_of(e["type"]))
+                         for e in err.errors())
 
 
 def validate_item(data: Any, model: type[BaseModel], where: str) -> tuple[BaseModel | None, list[Problem]]:
@@ -207,19 +208,66 @@ def validate_item(data: Any, model: type[BaseModel], where: str) -> tuple[BaseMo
         return None, problems_from_error(err, model, where)
 
 
-_HEAD = re.compile(r"^([A-Za-z_]+)(?:\[(\d+)\])?")
-_ORDER = {name: i for i, name in enumerate(TOP_LEVEL_FIELDS)}
+KIND_ORDER: tuple[str, ...] = ("unknown", "missing", "value", "duplicate", "reference", "rule")
+"""At one place, problems come in this order of kinds (a problem with no kind counts as a "rule")."""
+
+_SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+
+
+def _kind_of(error_type: str) -> str:
+    if error_type == "extra_forbidden":
+        return "unknown"
+    return "missing" if error_type == "missing" else "value"
+
+
+def _segments(where: str) -> list[str | int] | None:
+    """`people[3].alias` → ["people", 3, "alias"]; None for a place that is not a path (a line, a byte)."""
+    out: list[str | int] = []
+    pos = 0
+    for m in _SEGMENT.finditer(where):
+        gap = where[pos:m.start()]
+        if gap not in ("", "."):
+            return None
+        out.append(int(m.group(2)) if m.group(2) is not None else m.group(1))
+        pos = m.end()
+    return out if pos == len(where) else None
+
+
+def problem_order_key(p: Problem) -> tuple:
+    """Where a problem sorts: by place in the document, then by kind (see `sort_problems`)."""
+    kind = KIND_ORDER.index(p.kind) if p.kind in KIND_ORDER else KIND_ORDER.index("rule")
+    if not p.where:
+        return (0, (), kind, p.what)
+    segments = _segments(p.where)
+    if segments is None:  # a line and column, a byte offset, a file name: keep them after paths, by text
+        return (2, ((0, p.where),), kind, p.what)
+    place: list[tuple[int, str]] = []
+    model: Any = DitMap
+    for seg in segments:
+        if isinstance(seg, int):
+            place.append((seg, ""))
+            args = [a for a in get_args(_unwrap(model)[0]) if a is not Ellipsis]
+            model = args[0] if args else None
+            continue
+        target = _model_in(model) if model is not None else None
+        fields = list(target.model_fields) if target is not None else []
+        if seg in fields:
+            place.append((fields.index(seg), ""))
+            model = target.model_fields[seg].annotation  # type: ignore[union-attr]
+        else:  # a field the format does not have: after the known ones, by name
+            place.append((len(fields), seg))
+            model = None
+    return (1, tuple(place), kind, p.what)
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
-    """Problems in file order: by collection, then item; stable, so an item's field problems come
-    before its reference problems."""
-    def key(p: Problem) -> tuple[int, int]:
-        m = _HEAD.match(p.where)
-        if not m:
-            return (-1, 0)
-        return (_ORDER.get(m.group(1), len(_ORDER)), int(m.group(2) or -1))
-    return sorted(problems, key=key)
+    """Problems in ditmap's documented order, whatever order the validator found them in.
+
+    By place in the document: the format's top-level field order, then item index, then the field
+    order of the item's model (fields the format does not know come after the known ones, by
+    name); at one place, by kind in `KIND_ORDER`, then by message. See docs/format.md.
+    """
+    return sorted(problems, key=problem_order_key)
 
 
 def validate_document(doc: Mapping[str, Any], *, skip: frozenset[str] = frozenset()) -> tuple[
@@ -233,7 +281,7 @@ def validate_document(doc: Mapping[str, Any], *, skip: frozenset[str] = frozense
     problems: list[Problem] = []
     for key in doc:
         if key not in TOP_LEVEL_FIELDS:
-            problems.append(Problem(str(key), "unknown field"))
+            problems.append(Problem(str(key), "unknown field", "unknown"))
 
     client: Client | None = Client()
     if "client" in doc:

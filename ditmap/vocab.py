@@ -1,8 +1,9 @@
-"""The vocabularies of a DIT map (see ../shared/DOMAIN.md, "Vocabularies").
+"""The vocabularies of a DIT map: roles, relationship kinds (genogram and ecomap conventions),
+affects, defences by level of the DSM-IV Defensive Functioning Scale, communication styles, phases.
 
 Closed vocabularies are `Literal` types: a value outside them is rejected. Open vocabularies
 are tuples of suggestions: the UI offers them as choices, and any other short text is accepted,
-because DOMAIN.md asks that free text always be allowed there.
+because a clinician's or client's own word must always be allowed there (docs/format.md).
 """
 
 from __future__ import annotations

@@ -241,8 +241,8 @@ def cases() -> list[Case]:
         ]),
         Case("unknown and missing fields", _bytes(_doc(
             people=[*VALID["people"], {"id": "p4", "shoe_size": 42}], extra={"a": 1})), [
-            "people[3].shoe_size: unknown field",
             "people[3].alias: missing",
+            "people[3].shoe_size: unknown field",
             "extra: unknown field",
         ]),
         Case("repeated key", text.replace(b'"intensity": 5', b'"intensity": 5, "intensity": 4'),
