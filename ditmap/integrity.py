@@ -6,8 +6,9 @@ single item cannot check alone. Used when a file is loaded and after every edit 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ditmap.model import COLLECTIONS, DitMap
@@ -19,7 +20,7 @@ class Problem:
 
     where: str
     what: str
-    kind: str = field(default="", compare=False)  # orders problems at one place; see validation.KIND_ORDER
+    kind: str = dataclasses.field(default="", compare=False)  # orders problems at one place; see validation.KIND_ORDER
 
     def __str__(self) -> str:
         return f"{self.where}: {self.what}" if self.where else self.what
