@@ -238,6 +238,39 @@ def test_restore_refuses_a_bad_file_and_changes_nothing(tmp_path):
     assert store.integrity_check() == ["ok"]
 
 
+def test_restore_from_a_backup_cut_short_says_so_and_changes_nothing(tmp_path):
+    store = open_store(tmp_path / "live.sqlite3")
+    _fill(store)
+    before = _state(store)
+    full = store.backup(tmp_path / "full.sqlite3")
+    size = full.stat().st_size
+    partial = tmp_path / "partial.sqlite3"
+    partial.write_bytes(full.read_bytes()[: size // 2])
+    with pytest.raises(StoreError) as caught:
+        store.restore(partial)
+    message = str(caught.value)
+    assert "partial.sqlite3 is incomplete" in message and "cut short" in message
+    assert f"{size // 2:,}".replace(",", " ") in message and "readonly" not in message
+    assert _state(store) == before
+
+
+def test_restore_reads_a_backup_in_a_read_only_folder_and_writes_nothing_beside_it(tmp_path):
+    store = open_store(tmp_path / "live.sqlite3")
+    _fill(store)
+    shelf = tmp_path / "shelf"
+    shelf.mkdir()
+    backup = store.backup(shelf / "copy.sqlite3")
+    store.apply(store.list_maps()[0].id, UpdateClient(changes={"pseudonym": "changed"}),
+                base_version=store.list_maps()[0].version)
+    shelf.chmod(0o555)
+    try:
+        store.restore(backup)
+    finally:
+        shelf.chmod(0o755)
+    assert sorted(p.name for p in shelf.iterdir()) == ["copy.sqlite3"]  # no -wal/-shm made beside it
+    assert "changed" not in [store.load(i.id)[0].client.pseudonym for i in store.list_maps()]
+
+
 # --- the CLI --------------------------------------------------------------------------------------
 
 @pytest.fixture

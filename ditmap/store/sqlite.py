@@ -31,6 +31,7 @@ from pathlib import Path
 from ditmap.integrity import check_map
 from ditmap.model import DitMap
 from ditmap.operations import Operation, OperationError, Touch, dump_operation, parse_operation
+from ditmap.store.backup_file import BackupFileError, private_copy
 from ditmap.store.base import (
     Applied,
     Conflict,
@@ -543,28 +544,26 @@ class SqliteStore(Store):
         if not src_path.is_file():
             raise StoreError(f"{src_path}: no such file")
         try:
-            src = sqlite3.connect(f"{src_path.resolve().as_uri()}?mode=ro", uri=True)
-        except sqlite3.Error as err:
-            raise StoreError(f"{src_path} cannot be opened: {err}") from None
-        try:
-            try:
-                check_openable(src, str(src_path))
-                status = [r[0] for r in src.execute("PRAGMA integrity_check")]
-                tables = {r[0] for r in src.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
-            except SchemaError as err:
-                raise StoreError(str(err)) from None
-            except sqlite3.DatabaseError as err:
-                raise StoreError(f"{src_path} is not a ditmap store ({err})") from None
-            if status != ["ok"]:
-                found = [x for r in status for x in r.splitlines() if x.strip() and not x.startswith("***")]
-                raise StoreError(f"{src_path} is damaged (integrity check: {(found or status)[0]}); "
-                                 "nothing was restored")
-            if not {"meta", "maps", "edits", "snapshots"} <= tables:
-                raise StoreError(f"{src_path} is not a ditmap store (tables missing)")
-            with self._connect() as dest:
-                src.backup(dest)
-                dest.execute("PRAGMA journal_mode = WAL")
-                ensure_schema(dest, str(self.path), dumps_map)  # a backup from an older ditmap is migrated
-        finally:
-            src.close()
+            with private_copy(src_path) as src:
+                try:
+                    check_openable(src, str(src_path))
+                    status = [r[0] for r in src.execute("PRAGMA integrity_check")]
+                    tables = {r[0] for r in src.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+                except SchemaError as err:
+                    raise StoreError(str(err)) from None
+                except sqlite3.DatabaseError as err:
+                    raise StoreError(f"{src_path} is damaged: SQLite cannot read it ({err}); "
+                                     "nothing was restored") from None
+                if status != ["ok"]:
+                    found = [x for r in status for x in r.splitlines() if x.strip() and not x.startswith("***")]
+                    raise StoreError(f"{src_path} is damaged (integrity check: {(found or status)[0]}); "
+                                     "nothing was restored")
+                if not {"meta", "maps", "edits", "snapshots"} <= tables:
+                    raise StoreError(f"{src_path} is not a ditmap store (tables missing)")
+                with self._connect() as dest:
+                    src.backup(dest)
+                    dest.execute("PRAGMA journal_mode = WAL")
+                    ensure_schema(dest, str(self.path), dumps_map)  # a backup from an older ditmap is migrated
+        except BackupFileError as err:
+            raise StoreError(str(err)) from None
         log.info("restored the store from a backup")

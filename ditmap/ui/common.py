@@ -54,16 +54,16 @@ def ensure_positions(opened: state.Opened) -> DitMap:
     return op.apply(m)
 
 
-_ANALYSES: OrderedDict[tuple[str, str, int], Analysis] = OrderedDict()
+_ANALYSES: OrderedDict[tuple[str, str, tuple[int, int]], Analysis] = OrderedDict()
 _ANALYSES_LOCK = threading.Lock()
 
 
-def analysis_for(db: str, map_id: str, version: int, m: DitMap) -> Analysis:
+def analysis_for(db: str, map_id: str, version: tuple[int, int], m: DitMap) -> Analysis:
     """The focus analysis of one map version, shared by every session that opens that version.
 
-    Kept in a small process-wide LRU keyed by (database, map, version) rather than st.cache_resource,
-    whose argument hashing costs more than the lookup on every rerun. Sharing is safe: an `Analysis`
-    is immutable and holds nothing private (the analysis never reads process notes).
+    Kept in a small process-wide LRU keyed by (database, map, `Opened.key`: version and content) rather
+    than st.cache_resource, whose argument hashing costs more than the lookup on every rerun. Sharing is
+    safe: an `Analysis` is immutable and holds nothing private (the analysis never reads process notes).
     """
     key = (db, map_id, version)
     with _ANALYSES_LOCK:

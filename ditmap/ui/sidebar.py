@@ -13,8 +13,9 @@ from ditmap.ui.edits import escape_md as md
 
 
 @lru_cache(maxsize=256)
-def undo_redo_sentences(db: str, map_id: str, version: int) -> tuple[str | None, str | None]:
-    """What Undo and Redo would do next, by the store's own rule (one undo stack per map), per version."""
+def undo_redo_sentences(db: str, map_id: str, key: tuple[int, int]) -> tuple[str | None, str | None]:
+    """What Undo and Redo would do next, by the store's own rule (one undo stack per map), per version
+    and content (`Opened.key`)."""
     store = state.store()
     undo, redo = store.next_undo(map_id), store.next_redo(map_id)
     return (undo.sentence if undo else None, redo.sentence.removeprefix("Redid: ") if redo else None)
@@ -111,7 +112,7 @@ def sidebar(opened: state.Opened | None) -> None:
         if opened is None:
             return
         if not state.read_only():
-            undo, redo = undo_redo_sentences(state.db_key(), opened.id, opened.version)
+            undo, redo = undo_redo_sentences(state.db_key(), opened.id, opened.key)
             if cv:  # history sentences use clinical field names: the client view says it plainly
                 undo_help, redo_help = "Undo the last change", "Redo what was undone"
             else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import streamlit as st
@@ -128,6 +128,16 @@ class Opened:
     version: int
     map: DitMap
     name: str
+    content: int = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "content", hash(self.map))  # ~0.5 ms at 200 people; once per read or write
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """What process-wide caches key on: the version AND the content, because a version number can
+        recur with other content (after `ditmap db restore` from an older backup)."""
+        return (self.version, self.content)
 
 
 def current(*, recheck: bool = True) -> Opened | None:

@@ -273,7 +273,7 @@ def _describe(m: DitMap, ops: list[Operation]) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _cached_frame(db: str, map_id: str, version: int, kind: str, client_view: bool, _m: DitMap
+def _cached_frame(db: str, map_id: str, key: tuple[int, int], kind: str, client_view: bool, _m: DitMap
                   ) -> tuple[pd.DataFrame, list[str]]:
     """Keyed by view too: the client-view table has no private columns, and is cached apart."""
     return frame(_m, kind, client_view)
@@ -282,7 +282,7 @@ def _cached_frame(db: str, map_id: str, version: int, kind: str, client_view: bo
 def editor(opened: state.Opened, kind: str, *, height: int | str = "auto") -> None:
     """The editable table of one collection, wired to the store."""
     cv = state.client_view()
-    df, ids = _cached_frame(state.db_key(), opened.id, opened.version, kind, cv, opened.map)
+    df, ids = _cached_frame(state.db_key(), opened.id, opened.key, kind, cv, opened.map)
     key = current_key(opened, kind)
     st.session_state[f"_table_key:{kind}"] = key  # for tests
     if _has_edits(st.session_state.get(key)):
@@ -290,7 +290,7 @@ def editor(opened: state.Opened, kind: str, *, height: int | str = "auto") -> No
         # saved are skipped (each cell is compared with the map), so this is idempotent.
         _on_change(kind, key, ids)
         opened = state.current(recheck=False) or opened
-        df, ids = _cached_frame(state.db_key(), opened.id, opened.version, kind, cv, opened.map)
+        df, ids = _cached_frame(state.db_key(), opened.id, opened.key, kind, cv, opened.map)
         key = current_key(opened, kind)
     ro = state.read_only()
     st.data_editor(df, key=key, hide_index=True, num_rows="fixed", disabled=ro,

@@ -113,7 +113,7 @@ def _show_suggestion(kind: str, item_id: str) -> None:
 
 def _focus(opened: state.Opened, m: DitMap, cv: bool) -> None:
     """The analysis's suggestions with their reasons, following every edit (one element: focus_view)."""
-    analysis = common.analysis_for(state.db_key(), opened.id, opened.version, m)
+    analysis = common.analysis_for(state.db_key(), opened.id, opened.key, m)
     focus_view(analysis.suggestions, client_view=cv, key="focus", on_pick=_show_suggestion)
 
 
