@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ditmap.model import COLLECTIONS, DitMap
+from ditmap.model import COLLECTIONS, MAX_ITEMS, DitMap
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +88,19 @@ def check_collections(collections: Mapping[str, Sequence[Any]]) -> list[Problem]
     return problems
 
 
+def too_many(field: str, count: int) -> Problem | None:
+    """The problem with a collection holding more items than the format allows (MAX_ITEMS), if it does."""
+    limit = MAX_ITEMS[field]
+    if count <= limit:
+        return None
+    return Problem(field, f"a map can hold at most {limit:,} {field} (this one has {count:,})".replace(",", " "),
+                   "rule")
+
+
 def check_map(m: DitMap) -> list[Problem]:
-    """All cross-item problems of a map; empty when the map is consistent."""
-    return check_collections({field: getattr(m, field) for field, _ in COLLECTIONS.values()})
+    """All cross-item problems of a map, and collections over their limits; empty when the map is consistent."""
+    counts = [too_many(field, len(getattr(m, field))) for field, _ in COLLECTIONS.values()]
+    return [p for p in counts if p] + check_collections({field: getattr(m, field) for field, _ in COLLECTIONS.values()})
 
 
 def dependents(m: DitMap, kind: str, item_id: str) -> list[tuple[str, str]]:

@@ -32,7 +32,9 @@ FORMAT_VERSION = 1
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
 """A stable identifier: 1–64 letters, digits, `_ . : -`."""
 
-Label = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+NOT_BLANK = r"\S"
+Label = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NOT_BLANK)]
+"""A name or title: shown on the map and in every export, so it must have something besides spaces."""
 ShortText = Annotated[str, StringConstraints(max_length=200)]
 Text = Annotated[str, StringConstraints(max_length=20_000)]
 Term = Annotated[str, StringConstraints(min_length=1, max_length=80)]
@@ -249,6 +251,13 @@ COLLECTIONS: dict[str, tuple[str, type[_Model]]] = {
 """Item kind → (the map's collection field, the item model). One table, used everywhere."""
 
 ITEM_KINDS: tuple[str, ...] = tuple(COLLECTIONS)
+
+MAX_ITEMS: dict[str, int] = {
+    "people": 500, "relationships": 2_000, "patterns": 50, "enactments": 5_000, "sessions": 100, "comments": 5_000,
+}
+"""How many items each collection may hold (docs/format.md, Limits). A therapy map holds tens of people and
+a handful of patterns; the limits sit far above that and below what the drawing, the layout and the
+exports are tested with, so whatever is accepted can also be opened, drawn and exported."""
 
 
 def empty_map(pseudonym: str = "Client", therapist: str = "", self_alias: str = "Me") -> DitMap:

@@ -20,8 +20,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel, ValidationError
 
-from ditmap.integrity import Problem, check_collections
-from ditmap.model import COLLECTIONS, Client, DitMap
+from ditmap.integrity import Problem, check_collections, too_many
+from ditmap.model import COLLECTIONS, NOT_BLANK, Client, DitMap
 
 TOP_LEVEL_FIELDS: tuple[str, ...] = tuple(DitMap.model_fields)
 """Keys a map document may hold, in canonical order."""
@@ -163,6 +163,8 @@ def error_sentence(error: Mapping[str, Any], model: type[BaseModel]) -> str:
         n = len(value) if isinstance(value, str) else "more"
         return f"is too long: at most {_num(ctx.get('max_length', '?'))} characters (got {_num(n)})"
     if kind == "string_pattern_mismatch":
+        if ctx.get("pattern") == NOT_BLANK:
+            return "must not be blank (it holds only spaces)"
         return f"{_ID_RULE}{got}"
     if kind in ("bool_type", "bool_parsing"):
         return f"must be true or false{got}"
@@ -295,6 +297,11 @@ def validate_document(doc: Mapping[str, Any], *, skip: frozenset[str] = frozense
         if not isinstance(raw, list):
             problems.append(Problem(field, f"must be a list [ … ] (got {describe_value(raw)})"))
             collections[field] = []
+            continue
+        over = too_many(field, len(raw))
+        if over:  # its items are not checked one by one: the file is refused for its size alone
+            problems.append(over)
+            collections[field], models[field] = list(raw), []  # raw items still let references resolve
             continue
         mixed: list[Any] = []
         good: list[Any] = []

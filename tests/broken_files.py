@@ -245,6 +245,11 @@ def cases() -> list[Case]:
             "people[3].shoe_size: unknown field",
             "extra: unknown field",
         ]),
+        Case("blank pseudonym", _bytes(_with(("client", "pseudonym"), "   ")),
+             ["client.pseudonym: must not be blank (it holds only spaces)"]),
+        Case("more people than a map holds", _bytes(_doc(
+            people=[*VALID["people"], *({"id": f"x{i}", "alias": f"X{i}"} for i in range(498))])),
+             ["people: a map can hold at most 500 people (this one has 501)"]),
         Case("repeated key", text.replace(b'"intensity": 5', b'"intensity": 5, "intensity": 4'),
              ['relationships[0].intensity: appears more than once in the same object; keep one']),
         Case("three faults", _bytes(_doc(

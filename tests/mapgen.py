@@ -9,6 +9,7 @@ with awkward text everywhere: quotes, backslashes, emoji, `<script>`, line separ
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from hypothesis import strategies as st
@@ -42,7 +43,8 @@ NASTY = ["<script>alert(1)</script>", 'she said "fine"', "back\\slash", "ðŸ˜€ðŸ«
 ids = st.text("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-", min_size=1, max_size=10)
 chars = st.characters(exclude_categories=("Cs",))
 text = st.one_of(st.text(chars, max_size=25), st.sampled_from(NASTY))
-labels = st.one_of(st.text(chars, min_size=1, max_size=25), st.sampled_from(NASTY))
+labels = st.one_of(st.text(chars, min_size=1, max_size=25), st.sampled_from(NASTY)).filter(
+    lambda s: re.search(r"\S", s))  # a label must not be blank
 terms = st.one_of(st.sampled_from(AFFECTS + RELATIONSHIP_KINDS), st.text(chars, min_size=1, max_size=20),
                   st.sampled_from(NASTY))
 dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31))

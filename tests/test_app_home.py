@@ -56,6 +56,18 @@ def test_upload_of_a_bad_file_lists_every_problem_and_imports_nothing():
     assert "people[1].alias" in text
 
 
+def test_upload_of_a_file_with_a_blank_pseudonym_is_refused_in_words():
+    doc = sample_json()
+    doc["client"]["pseudonym"] = "   "
+    at = app()
+    at.file_uploader(key="upload_file").set_value(
+        ("blank.ditmap.json", json.dumps(doc).encode(), "application/json")).run()
+    assert not at.exception and "StoreError" not in all_text(at)
+    assert store().list_maps() == []
+    text = all_text(at)
+    assert "Nothing was imported" in text and "client.pseudonym" in text and "must not be blank" in text
+
+
 def test_upload_of_a_good_file_opens_it():
     raw = (sample_json("social-anxiety-pleasing"))
     at = app()

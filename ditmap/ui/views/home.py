@@ -46,7 +46,11 @@ def _upload() -> None:
     except MapFileError as err:
         st.session_state[UPLOAD_PROBLEMS] = (f.name, [(p.where, p.what) for p in err.problems])
         return
-    info = state.store().create_map(m.client.pseudonym, m, author=state.author())
+    try:
+        info = state.store().create_map(m.client.pseudonym, m, author=state.author())
+    except StoreError as err:  # the file is valid but the store cannot take it: say so, in words
+        st.session_state[UPLOAD_PROBLEMS] = (f.name, [("client.pseudonym", str(err))])
+        return
     _open(info.id)
 
 

@@ -1,0 +1,34 @@
+"""The format's item limits hold for files and for edits alike: what is accepted can be opened and drawn."""
+
+from __future__ import annotations
+
+import pytest
+
+from ditmap.model import MAX_ITEMS, DitMap, Person
+from ditmap.operations import AddItem, OperationError, UpdateClient
+
+
+def _full() -> DitMap:
+    people = [Person(id="self", alias="Me", role="self")]
+    people += [Person(id=f"p{i}", alias=f"P{i}") for i in range(1, MAX_ITEMS["people"])]
+    return DitMap(people=tuple(people))
+
+
+def test_an_edit_that_would_pass_a_limit_is_refused_in_words_and_changes_nothing() -> None:
+    m = _full()
+    assert len(m.people) == 500
+    with pytest.raises(OperationError) as caught:
+        AddItem(kind="person", item={"id": "one-more", "alias": "One more"}).apply(m)
+    assert [str(p) for p in caught.value.problems] == ["people: a map can hold at most 500 people (this one has 501)"]
+    assert len(m.people) == 500
+
+
+def test_a_map_at_its_limit_still_takes_other_edits() -> None:
+    after = UpdateClient(changes={"pseudonym": "K."}).apply(_full())
+    assert after.client.pseudonym == "K." and len(after.people) == 500
+
+
+def test_a_blank_name_is_refused_for_edits_as_for_files() -> None:
+    with pytest.raises(OperationError) as caught:
+        UpdateClient(changes={"pseudonym": "  "}).apply(DitMap())
+    assert "must not be blank" in str(caught.value.problems[0])
