@@ -21,6 +21,7 @@ from ditmap.exports import FORMATS, export_bytes
 from ditmap.fileformat import load
 from ditmap.formulation import ipaf_sentence
 from ditmap.samples import sample_paths
+from ditmap.voice import client_pattern
 
 SAMPLES = sample_paths()
 MAPS = [pytest.param(load(p), id=p.name.split(".")[0]) for p in SAMPLES] + [pytest.param(rich_map(), id="rich")]
@@ -214,8 +215,8 @@ def test_summary_pdf_text_layer_holds_the_ipaf_statement(m, client):
     data, _name, mime = export_bytes(m, "summary-pdf", client=client)
     assert mime == "application/pdf"
     text = pdf_text(data)
-    for p in m.agreed_patterns:
-        assert flat(ipaf_sentence(p, plain=client)) in text
+    for p in m.agreed_patterns:  # the client version states the pattern without notes about the client
+        assert flat(ipaf_sentence(client_pattern(p, m) if client else p, plain=client)) in text
     assert ("PHQ-9" in text) and ("GAD-7" in text)
 
 
@@ -262,11 +263,12 @@ def test_letter_is_a_marked_draft_in_the_second_person():
     m = rich_map()
     text = export_bytes(m, "letter-md")[0].decode()
     assert text.startswith("# Goodbye letter — DRAFT")
-    assert "Draft for the therapist to edit" in text and "not sent anywhere" in text
-    assert "In your own words: “I'm too much for people”" in text
-    assert "from 18 to 7" in text and "from 14 to 5" in text
-    assert "less often and less strongly" in text
-    assert "You have been working toward “asking for what I need and seeing what happens”" in text
+    assert "Draft for the therapist to finish" in text and "Nothing here is sent anywhere" in text
+    assert "In your words: “I'm too much for people”" in text
+    assert "18 at session 1, 7 at session 16" in text and "14 at session 1, 5 at session 16" in text
+    assert "less often, or less strongly" in text
+    assert "What you have been working toward, in the words we found together: “asking for what I need and " \
+           "seeing what happens”" in text
     assert "Earlier in life" in text and "In your life now" in text and "here, between us" in text
 
 

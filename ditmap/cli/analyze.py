@@ -111,6 +111,9 @@ def text_lines(m: DitMap, a: Analysis) -> list[str]:
             out.append(f"  {name}: {c.first} (session {c.first_session}) → {c.last} (session {c.last_session}), "
                        f"change {c.change:+d}: {flag}")
     if o.sessions:
+        from ditmap.analysis.outcomes import status_of
+
+        out.append(f"  {status_of(o).clinician}")
         out.append(f"  Caseness at start: {_yes(o.caseness_start)}; at end: {_yes(o.caseness_end)}. "
                    f"Reliable improvement: {_yes(o.reliable_improvement)}; reliable deterioration: "
                    f"{_yes(o.reliable_deterioration)}; recovery: {_yes(o.recovery)}.")

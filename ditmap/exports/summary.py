@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ditmap import style
 from ditmap.analysis import Analysis, analyze
-from ditmap.analysis.outcomes import MeasureCourse, Outcomes
+from ditmap.analysis.outcomes import Outcomes, status_of
 from ditmap.exports.chart import course_png
 from ditmap.exports.document import Doc, Run, to_markdown, to_pdf
 from ditmap.exports.pseudonym import client_label
@@ -19,7 +19,6 @@ from ditmap.exports.registry import ExportOptions
 from ditmap.exports.wording import closeness_name, corner_name, dateline, focal_patterns, words
 from ditmap.formulation import ipaf_sentence
 from ditmap.model import DitMap, Pattern, Relationship
-from ditmap.vocab import GAD7_CASENESS, GAD7_RELIABLE_CHANGE, PHQ9_CASENESS, PHQ9_RELIABLE_CHANGE
 
 KEY_PER_CORNER = 6
 EXAMPLES_PER_RELATIONSHIP = 3
@@ -167,49 +166,16 @@ def change_section(doc: Doc, a: Analysis, client: bool) -> None:
     doc.bullets(items)
 
 
-def _course_sentence(c: MeasureCourse, name: str, plain_name: str, cut: int, reliable: int, client: bool) -> str:
-    if c.first is None:
-        return f"{plain_name if client else name}: not recorded."
-    if c.last is None:
-        return f"{plain_name if client else name}: {c.first} at session {c.first_session} (one score so far)."
-    change = c.last - c.first
-    if client:
-        s = f"{plain_name}: {c.first} at session {c.first_session}, {c.last} at session {c.last_session}"
-        if c.reliable_improvement:
-            s += " — a drop big enough to be more than everyday ups and downs"
-        elif c.reliable_deterioration:
-            s += " — a rise we should talk about together"
-        return s + "."
-    verdict = ("reliable improvement" if c.reliable_improvement else
-               "reliable deterioration" if c.reliable_deterioration else "no reliable change")
-    return (f"{name}: {c.first} (session {c.first_session}) → {c.last} (session {c.last_session}), change "
-            f"{change:+d}: {verdict} (threshold {reliable} points); caseness (≥ {cut}) at start "
-            f"{'yes' if c.caseness_start else 'no'}, at end {'yes' if c.caseness_end else 'no'}.")
-
-
 def outcomes_section(doc: Doc, m: DitMap, o: Outcomes, client: bool) -> None:
+    """The scores' course; what they mean is said by `outcome_status`, word for word as everywhere else."""
     doc.h2("How you've been feeling (the questionnaires)" if client else "Outcome measures: PHQ-9 and GAD-7")
     if not any(s.phq9 is not None or s.gad7 is not None for s in o.sessions):
         doc.p("No scores recorded yet.")
         return
     doc.image(course_png(m, client=client), "PHQ-9 and GAD-7 by session")
-    doc.bullets([[_course_sentence(o.phq9, "PHQ-9", "Low mood (PHQ-9)", PHQ9_CASENESS, PHQ9_RELIABLE_CHANGE,
-                                   client)],
-                 [_course_sentence(o.gad7, "GAD-7", "Anxiety (GAD-7)", GAD7_CASENESS, GAD7_RELIABLE_CHANGE,
-                                   client)]])
-    if client:
-        if o.recovery:
-            doc.p("Both scores are now below the level at which services would usually offer help.")
-    else:
-        overall = []
-        if o.reliable_improvement is not None:
-            overall.append("reliable improvement" if o.reliable_improvement else
-                           "reliable deterioration" if o.reliable_deterioration else "no reliable change overall")
-        if o.recovery is not None:
-            overall.append("recovery (at caseness at the start, below it at the end)" if o.recovery
-                           else "not recovery by the NHS Talking Therapies definition")
-        if overall:
-            doc.p(("Overall: ", "b"), "; ".join(overall) + ".")
+    status = status_of(o)
+    doc.bullets([[ms.client if client else ms.clinician] for ms in status.measures])
+    doc.p(status.client if client else status.clinician)
     header = ["Session", "PHQ-9", "GAD-7"] if not client else ["Session", "Low mood (PHQ-9)", "Anxiety (GAD-7)"]
     doc.table(header, [[str(s.number), "—" if s.phq9 is None else str(s.phq9),
                         "—" if s.gad7 is None else str(s.gad7)] for s in o.sessions])
