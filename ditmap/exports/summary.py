@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from ditmap import style
 from ditmap.analysis import Analysis, analyze
+from ditmap.analysis.explain import plural
 from ditmap.analysis.outcomes import Outcomes, status_of
+from ditmap.analysis.timeline import MIN_SESSIONS_PER_HALF, TOO_EARLY
 from ditmap.exports.chart import course_png
 from ditmap.exports.document import Doc, Run, to_markdown, to_pdf
 from ditmap.exports.pseudonym import client_label
@@ -145,8 +147,12 @@ def suggestions_section(doc: Doc, a: Analysis, client: bool) -> None:
 
 
 def change_section(doc: Doc, a: Analysis, client: bool) -> None:
-    """How often and how strongly each pattern was noted early and late in the sessions."""
-    courses = [c for c in a.timeline.patterns if c.trend in ("easing", "growing", "steady")]
+    """How often and how strongly each pattern was noted early and late in the sessions.
+
+    A trend is named only with enough noted sessions (`timeline.MIN_SESSIONS_PER_HALF` in each
+    half); a pattern noted in dated sessions but not yet enough says "too early to say".
+    """
+    courses = [c for c in a.timeline.patterns if c.points]
     if not courses:
         return
     doc.h2("How the patterns changed" if client else "Change over time")
@@ -155,14 +161,17 @@ def change_section(doc: Doc, a: Analysis, client: bool) -> None:
         if client:
             words = {"easing": "showed up less often or less strongly in our later sessions",
                      "growing": "showed up more in our later sessions — something to keep thinking about",
-                     "steady": "showed up about as much later on as at the start"}[c.trend]
+                     "steady": "showed up about as much later on as at the start",
+                     TOO_EARLY: "— it is too early to say whether this is changing"}[c.trend]
             items.append([(c.label, "q"), f" {words}."])
-        else:
-            early = f"{c.early_count} noting{'s' if c.early_count != 1 else ''}" + (
-                f" (mean strength {c.early_mean:.1f})" if c.early_mean is not None else "")
-            late = f"{c.late_count} noting{'s' if c.late_count != 1 else ''}" + (
-                f" (mean strength {c.late_mean:.1f})" if c.late_mean is not None else "")
-            items.append([(c.label, "b"), f": first half of the sessions {early}, second half {late} — {c.trend}."])
+            continue
+        early = f"{plural(c.early_count, 'episode')} noted" + (
+            f" (mean strength {c.early_mean:.1f})" if c.early_mean is not None else "")
+        late = f"{plural(c.late_count, 'episode')} noted" + (
+            f" (mean strength {c.late_mean:.1f})" if c.late_mean is not None else "")
+        verdict = c.trend if c.trend != TOO_EARLY else (
+            f"too early to say (a trend needs episodes from at least {MIN_SESSIONS_PER_HALF} sessions in each half)")
+        items.append([(c.label, "b"), f": first half of the sessions {early}, second half {late} — {verdict}."])
     doc.bullets(items)
 
 
