@@ -54,9 +54,19 @@ def client_label(m: DitMap) -> str:
 
 
 def shorten(text: str, limit: int) -> str:
-    """Cut text to `limit` characters with an ellipsis; newlines become spaces (labels are one line)."""
+    """Text in at most `limit` characters, on one line; a cut is marked with an ellipsis.
+
+    A cut falls between words (never inside one) unless a single word is longer than the room
+    left, e.g. "Previous counsellor (2023)" in 24 → "Previous counsellor…".
+    """
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: max(limit - 1, 1)] + "…"
+    if len(text) <= limit:
+        return text
+    room = max(limit - 1, 1)
+    head = text[:room]
+    if text[room:room + 1] != " " and " " in head.strip():
+        head = head[: head.rstrip().rfind(" ")]
+    return head.rstrip(" ,;:–—-") + "…"
 
 
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")

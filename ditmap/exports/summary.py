@@ -108,8 +108,8 @@ def _relationships_section(doc: Doc, m: DitMap, client: bool) -> None:
             p = m.people_by_id.get(other)
             who = m.label_of("person", other) if me is not None and me.id in (r.source, r.target) \
                 else m.label_of("relationship", r.id)
-            role = f" ({p.role})" if p is not None and p.role not in ("other", "self") and \
-                me is not None and me.id in (r.source, r.target) else ""
+            role = f" ({p.role})" if p is not None and p.role not in ("other", "self") and "(" not in p.alias \
+                and p.role.lower() not in p.alias.lower() and me is not None and me.id in (r.source, r.target) else ""
             desc = _kind_words(r, client)
             if client:
                 desc += f", {closeness_name(r.closeness, True)}"
