@@ -217,3 +217,12 @@ def test_client_versions_hold_no_clinician_field_and_no_note_about_the_client(pa
         assert not re.search(r"\b(Defences|Transference|Defensive function|Reversal)\b", text), name
     clinician = unescape(export_bytes(m, "summary-md")[0].decode())
     assert any(f in clinician for f in forbidden)  # the control: the clinician version does hold them
+
+
+@pytest.mark.parametrize("module", ["ditmap.voice", "ditmap.style"])
+def test_worked_examples_in_the_docstrings_hold(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0
