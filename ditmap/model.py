@@ -65,10 +65,6 @@ class Client(_Model):
     start_date: dt.date | None = None
 
 
-PACED_FIELD = Field(default=False, exclude_if=lambda v: not v)
-"""`paced`: written to a file only when true, so maps that do not use it keep their exact bytes."""
-
-
 class Person(_Model):
     """Someone significant to the client, including the client (role `self`) and the therapist.
 
@@ -82,7 +78,7 @@ class Person(_Model):
     alive: bool = True
     notes: Text = ""
     position: Position | None = None
-    paced: bool = PACED_FIELD
+    paced: bool = False
 
 
 class Relationship(_Model):
@@ -102,7 +98,7 @@ class Relationship(_Model):
     feelings: tuple[Term, ...] = ()
     communication_style: ShortText = ""
     notes: Text = ""
-    paced: bool = PACED_FIELD
+    paced: bool = False
 
 
 class Pattern(_Model):
