@@ -220,7 +220,8 @@ def relationship_reasons(rf: RelationshipFigures, m: DitMap, focal: PatternFigur
     people = m.people_by_id
     who = people.get(rf.other) if rf.other else None
     name = who.alias if who else rf.label
-    clinician = (f"The current relationship with {name} ({rf.kind}, intensity {rf.intensity} of 5, "
+    kind = line_style(rf.kind).label if rf.kind in LINE_STYLES else rf.kind
+    clinician = (f"The current relationship with {name} ({kind}, intensity {rf.intensity} of 5, "
                  f"{rf.closeness} circle) enacts the focal pattern ‘{focal.label}’ at strength "
                  f"{rf.focal_strength} of 3 — {rf.focal_share:.0%} of that pattern's enactment strength "
                  "across the map; a live relationship to explore together, where the pattern can be noticed "
