@@ -151,3 +151,33 @@ def test_wrapping_and_shortening_never_split_a_word():
         kept = cut.removesuffix("…").split()
         assert all(w in known for w in kept[:-1]) and (not kept or kept[-1] in known
                                                        or " " not in text[:width]), (text, cut)
+
+
+# --- one rule for direction and line form -----------------------------------------------------------
+
+def test_direction_is_drawn_the_same_in_the_app_the_interactive_page_and_the_diagram():
+    from ditmap import style
+    from ditmap.exports.diagram import _Batch, _draw_relationship, _Scale
+    from ditmap.exports.interactive import view_data
+    from ditmap.model import DitMap, Person, Relationship
+    from ditmap.ui.netview_data import ARROW_CODES, build_view
+
+    kinds = ["controlling", "close", "abusive (emotional)", "neglectful", "distant", "my own word"]
+    directions = ["mutual", "source_to_target", "target_to_source"]
+    people = tuple(Person(id=f"p{i}", alias=f"P{i}") for i in range(len(kinds) * len(directions) * 2))
+    rels = tuple(Relationship(id=f"r{i}", source=f"p{2 * i}", target=f"p{2 * i + 1}", kind=k, direction=d)
+                 for i, (k, d) in enumerate((k, d) for k in kinds for d in directions))
+    m = DitMap(people=people, relationships=rels)
+    app = {e["id"]: e.get("ar") for e in build_view(m)["rels"]}
+    page = {e["id"]: e["arrow"] for e in view_data(m, ExportOptions())["rels"]}
+    heads = {None: 0, "to": 1, "from": 1, "both": 2}
+    pos = {p.id: (float(i), 0.0) for i, p in enumerate(people)}
+    for r in rels:
+        rule = style.arrow_ends(r.kind, r.direction)
+        assert app[r.id] == (ARROW_CODES[rule] if rule else None), r
+        assert page[r.id] == rule, r
+        batch = _Batch()
+        _draw_relationship(batch, r, pos, dict.fromkeys(pos, 0.05), _Scale(0.01), False)
+        drawn = sum(len(polys) for polys in batch.polys.values())
+        assert drawn == heads[rule], r
+    assert style.arrow_ends("controlling", "mutual") == "both"  # the case: two-way in every drawing
