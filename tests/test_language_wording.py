@@ -226,3 +226,13 @@ def test_worked_examples_in_the_docstrings_hold(module):
 
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_client_summary_names_a_paced_relationship_without_describing_or_quoting_it():
+    example = "I froze when G. shouted and counted the exits"
+    paced = unescape(export_bytes(build(paced=True), "summary-md", client=True)[0].decode())
+    assert "**G. (parent figure)** — we will come to this only if and when you choose." in paced
+    assert example not in paced
+    assert example in unescape(export_bytes(build(paced=False), "summary-md", client=True)[0].decode())
+    clinician = unescape(export_bytes(build(paced=True), "summary-md")[0].decode())
+    assert "at the client's own pace; abusive (emotional)" in clinician and example in clinician

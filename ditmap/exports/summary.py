@@ -110,7 +110,12 @@ def _relationships_section(doc: Doc, m: DitMap, client: bool) -> None:
                 else m.label_of("relationship", r.id)
             role = f" ({p.role})" if p is not None and p.role not in ("other", "self") and "(" not in p.alias \
                 and p.role.lower() not in p.alias.lower() and me is not None and me.id in (r.source, r.target) else ""
+            if client and m.is_paced(r.id):  # named, never described or quoted: the client sets the pace
+                items.append([(who + role, "b"), " — we will come to this only if and when you choose."])
+                continue
             desc = _kind_words(r, client)
+            if not client and m.is_paced(r.id):
+                desc = "at the client's own pace; " + desc
             if client:
                 desc += f", {closeness_name(r.closeness, True)}"
             else:
