@@ -236,3 +236,9 @@ def test_client_summary_names_a_paced_relationship_without_describing_or_quoting
     assert example in unescape(export_bytes(build(paced=False), "summary-md", client=True)[0].decode())
     clinician = unescape(export_bytes(build(paced=True), "summary-md")[0].decode())
     assert "at the client's own pace; abusive (emotional)" in clinician and example in clinician
+
+
+def test_client_interactive_page_quotes_nothing_from_a_paced_relationship():
+    example = "I froze when G. shouted and counted the exits"
+    assert example in export_bytes(build(paced=False), "html", client=True)[0].decode()
+    assert example not in export_bytes(build(paced=True), "html", client=True)[0].decode()

@@ -78,8 +78,8 @@ def view_data(m: DitMap, opts: ExportOptions) -> dict[str, Any]:
     for e in m.enactments:
         if pattern is not None and e.pattern == pattern.id:
             lit[e.relationship] = max(lit.get(e.relationship, 0), e.strength)
-        if client and (pattern is None or e.pattern != pattern.id):
-            continue
+        if client and (pattern is None or e.pattern != pattern.id or m.is_paced(e.relationship)):
+            continue  # the client page quotes only the featured pattern, and nothing paced
         head = "" if client else f"{titles.get(e.pattern, e.pattern)} (strength {e.strength}/3)"
         body = f"“{e.example}”" if e.example else ""
         examples.setdefault(e.relationship, []).append(_clip(" — ".join(x for x in (head, body) if x)))
