@@ -63,9 +63,19 @@ class MapFileError(ValueError):
 
 # --- writing -----------------------------------------------------------------------------------
 
+WRITTEN_WHEN_TRUE: tuple[tuple[str, str], ...] = (("people", "paced"), ("relationships", "paced"))
+"""(collection, field) pairs written only when true, so maps that do not use them keep the bytes
+they had before the field existed, and older ditmaps still open them (docs/format.md)."""
+
+
 def dumps(m: DitMap) -> str:
     """The canonical text of a map: stable key order (the model's field order), items in stored order."""
-    return json.dumps(m.model_dump(mode="json"), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    doc = m.model_dump(mode="json")
+    for collection, field in WRITTEN_WHEN_TRUE:
+        for item in doc[collection]:
+            if item.get(field) is False:
+                del item[field]
+    return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def dump(m: DitMap, path: str | os.PathLike[str]) -> None:

@@ -41,7 +41,8 @@ def ipaf_sentence(pattern: Pattern, plain: bool = False) -> str:
 
     Clinician words (default): "Feeling a burden, not good enough, with others experienced as
     critical, about to lose patience — linked by shame and anxiety/fear; defensive function: …".
-    Plain words (`plain=True`) address the client: "You often feel …". Parts left blank are left out;
+    Plain words (`plain=True`) address the client, each field introduced by words it fits after:
+    "How you can come to feel about yourself: …; and how others can seem: …". Parts left blank are left out;
     a pattern with nothing written yet gives its title.
     """
     me, other = _inline(pattern.self_representation), _inline(pattern.other_representation)
@@ -49,12 +50,14 @@ def ipaf_sentence(pattern: Pattern, plain: bool = False) -> str:
     reversal = _inline(pattern.reversal)
     parts: list[str] = []
     if plain:
+        # Each field is introduced, never pasted into a clause it may not fit ("you often feel A
+        # disappointment; has to earn…"): after a colon any phrasing of the field reads grammatically.
         if me and other:
-            parts.append(f"You often feel {me}, and expect others to be {other}")
+            parts.append(f"How you can come to feel about yourself: {me}; and how others can seem: {other}")
         elif me:
-            parts.append(f"You often feel {me}")
+            parts.append(f"How you can come to feel about yourself: {me}")
         elif other:
-            parts.append(f"You often expect others to be {other}")
+            parts.append(f"How others can seem to you: {other}")
         if affects:
             parts.append(f"this brings up {affects}")
         if function:

@@ -68,7 +68,11 @@ class Client(_Model):
 
 
 class Person(_Model):
-    """Someone significant to the client, including the client (role `self`) and the therapist."""
+    """Someone significant to the client, including the client (role `self`) and the therapist.
+
+    `paced`: the client has chosen to approach this person at their own pace; client-facing texts
+    never invite exploring them, and clinician suggestions say so (docs/analysis.md, "Pacing").
+    """
 
     id: Id
     alias: Label
@@ -76,10 +80,14 @@ class Person(_Model):
     alive: bool = True
     notes: Text = ""
     position: Position | None = None
+    paced: bool = False
 
 
 class Relationship(_Model):
-    """A relationship between two people; `corner` places it on the triangle of person."""
+    """A relationship between two people; `corner` places it on the triangle of person.
+
+    `paced`: explored only at the client's own pace (see `Person.paced`).
+    """
 
     id: Id
     source: Id
@@ -92,6 +100,7 @@ class Relationship(_Model):
     feelings: tuple[Term, ...] = ()
     communication_style: ShortText = ""
     notes: Text = ""
+    paced: bool = False
 
 
 class Pattern(_Model):
@@ -216,6 +225,14 @@ class DitMap(_Model):
     @property
     def agreed_patterns(self) -> tuple[Pattern, ...]:
         return tuple(p for p in self.patterns if p.status == "agreed")
+
+    def is_paced(self, relationship_id: str) -> bool:
+        """The relationship, or anyone in it, is marked as at the client's own pace."""
+        r = self.relationships_by_id.get(relationship_id)
+        if r is None:
+            return False
+        people = self.people_by_id
+        return r.paced or any(p is not None and p.paced for p in (people.get(r.source), people.get(r.target)))
 
     def label_of(self, kind: str, item_id: str) -> str:
         """A short human label for any item, for sentences and messages."""

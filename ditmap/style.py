@@ -47,6 +47,23 @@ LINE_STYLES: dict[str, LineStyle] = {
 OTHER_KIND = LineStyle("other (own words)", "other", width=1.6)
 
 
+def arrow_ends(kind: str, direction: str) -> str | None:
+    """Where arrowheads go — "to" (the target), "from" (the source), "both" or None — for the app and every export.
+
+    The direction of energy (Hartman's ecomap) is drawn for every kind; kinds whose genogram line
+    carries an arrow (controlling, abusive, neglectful) get one at both ends when mutual. This is the
+    one rule: the live map (`ui.netview_data`), the interactive page and the diagram all call it.
+
+    >>> arrow_ends("close", "source_to_target"), arrow_ends("controlling", "mutual"), arrow_ends("close", "mutual")
+    ('to', 'both', None)
+    """
+    if direction == "source_to_target":
+        return "to"
+    if direction == "target_to_source":
+        return "from"
+    return "both" if line_style(kind).arrow else None
+
+
 def line_style(kind: str) -> LineStyle:
     """The drawing for a relationship kind; a free-text kind is drawn as a plain single line."""
     return LINE_STYLES.get(kind, OTHER_KIND)

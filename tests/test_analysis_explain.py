@@ -69,7 +69,8 @@ def test_pattern_reasons_quote_the_counts_and_name_people_by_corner():
 def test_client_words_are_used_when_recorded():
     an = analyze(sample_map(client_words="I always let people down"))
     assert an.suggestions[0].reasons.client.startswith(
-        "The feeling you put as “I always let people down” shows up in 4 of your 7 important relationships")
+        "This way of relating — in your words, “I always let people down” — shows up in 4 of your 7 important "
+        "relationships")
 
 
 def test_every_sentence_is_an_invitation_not_a_verdict():
@@ -91,10 +92,10 @@ def test_private_process_notes_never_reach_the_analysis():
 def test_person_reason_counts():
     an = analyze(sample_map())
     j = next(s for s in an.suggestions if s.kind == "person" and s.id == "j")
-    # J: r3 (5) + r7 (3) = 8, the highest; r3 carries p (two notings)
-    assert "emotional load of 8 (intensity summed over 2 relationships, the highest on the map)" \
-        in j.reasons.clinician
-    assert "1 pattern (‘Not good enough’) is enacted in their relationships (2 notings)" in j.reasons.clinician
+    # J: r3 (5, inner) + r7 (3 · 0.8) = 7.4, the highest; r3 carries p (two episodes noted)
+    assert ("the client's relationship with them is among the most emotionally charged on the map (close, "
+            "intensity 5 of 5, inner circle; 2 relationships in all)") in j.reasons.clinician
+    assert "1 pattern (‘Not good enough’) is enacted in their relationships (2 episodes noted)" in j.reasons.clinician
     assert j.reasons.client.startswith("Your relationships with your partner (J) carry a lot of feeling")
 
 

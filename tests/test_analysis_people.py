@@ -1,4 +1,4 @@
-"""Central people: weighted degree, betweenness without the self, enactments carried, the score.
+"""Central people: load from the client's own relationships, bridging without the self, enactments, the score.
 Expected values are worked out by hand in each test."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import networkx as nx
 import pytest
 
 from ditmap.analysis import analyze
-from ditmap.analysis.people import bridging_betweenness, weighted_degree
+from ditmap.analysis.people import bridging_betweenness, own_load, relationship_load
 from ditmap.model import DitMap, Enactment, Pattern, Person, Relationship
 
 
@@ -65,12 +65,19 @@ def test_sampled_betweenness_is_repeatable_and_exact_when_every_source_is_sample
     assert bridging_betweenness(g, exact_limit=10, samples=15) == first
 
 
-def test_weighted_degree_sums_intensities_of_every_relationship():
-    g = nx.Graph()
-    g.add_edge("self", "mum", weight=5 + 2)  # two relationships with mum: past 5, current 2
-    g.add_edge("self", "dad", weight=3)
-    g.add_edge("mum", "dad", weight=4)
-    assert weighted_degree(g) == {"self": 10, "mum": 11, "dad": 7}
+def test_load_is_the_clients_own_relationships_by_intensity_kind_and_closeness():
+    # self–mum twice (past 5, current 2), self–dad distant 3; mum–dad 4 is context, not load
+    m = DitMap(people=(Person(id="self", alias="Me", role="self"), Person(id="mum", alias="Mum"),
+                       Person(id="dad", alias="Dad")),
+               relationships=(Relationship(id="a", source="self", target="mum", intensity=5, closeness="inner"),
+                              Relationship(id="b", source="mum", target="self", intensity=2, closeness="outer"),
+                              Relationship(id="c", source="self", target="dad", kind="distant", intensity=3),
+                              Relationship(id="d", source="mum", target="dad", kind="conflictual", intensity=4)))
+    assert relationship_load(m.relationships[2]) == 1.2  # 3 × 0.5 (distant) × 0.8 (middle)
+    assert own_load(m, "self") == {"self": 7.4, "mum": 6.2, "dad": 1.2}  # mum 5·1 + 2·0.6
+    assert own_load(m, None) == {"self": 0.0, "mum": 0.0, "dad": 0.0}
+    dad = analyze(m).person("dad")
+    assert (dad.load, dad.context, dad.context_intensity) == (1.2, ("d",), 4)
 
 
 PEOPLE = [("self", "self"), ("mum", "mother"), ("dad", "father"), ("sam", "partner"), ("t", "therapist")]
@@ -90,8 +97,10 @@ def test_person_figures_and_score_by_hand():
                ("e5", "a", "r6", 3)])
     an = analyze(m)
     mum, dad, sam, t, me = (an.person(i) for i in ("mum", "dad", "sam", "t", "self"))
-    # loads: mum 5+2+4 = 11; dad 3+4 = 7; sam 4; therapist 5; self 5+2+3+4+5 = 19
-    assert (mum.load, dad.load, sam.load, t.load, me.load) == (11, 7, 4, 5, 19)
+    # loads, the client's own relationships only (close, middle circle: × 0.8): mum (5+2)·0.8 = 5.6 (mum–dad
+    # is context); dad 3·0.8; sam 4·0.8; therapist 5·0.8; self (5+2+3+4+5)·0.8 = 15.2
+    assert (mum.load, dad.load, sam.load, t.load, me.load) == (5.6, 2.4, 3.2, 4.0, 15.2)
+    assert (mum.context, dad.context, sam.context) == (("r4",), ("r4",), ())
     assert (mum.relationships, dad.relationships, me.relationships) == (3, 2, 5)
     # enactments carried: mum's r1 has two notings of A (strongest 3); sam's r5 has B 2 and A 1
     assert (mum.enactments, mum.links, mum.enactment_load, mum.patterns) == (2, 1, 3, ("a",))
@@ -99,10 +108,10 @@ def test_person_figures_and_score_by_hand():
     assert (dad.enactments, dad.links) == (0, 0)
     # without self: mum - dad only (sam, t isolated): nobody lies between two others
     assert {p.id: p.betweenness for p in an.people} == dict.fromkeys(("self", "mum", "dad", "sam", "t"), 0.0)
-    # score = 0.4 load/max + 0.4 e_load/max + 0.2 b/max over candidates mum, dad, sam (max load 11, max e 3)
-    assert mum.score == pytest.approx(0.4 * 11 / 11 + 0.4 * 3 / 3)
-    assert dad.score == pytest.approx(0.4 * 7 / 11)
-    assert sam.score == pytest.approx(0.4 * 4 / 11 + 0.4 * 3 / 3)
+    # score = 0.4 load/max + 0.4 e_load/max + 0.2 b/max over candidates mum, dad, sam (max load 5.6, max e 3)
+    assert mum.score == pytest.approx(0.4 * 5.6 / 5.6 + 0.4 * 3 / 3)
+    assert dad.score == pytest.approx(0.4 * 2.4 / 5.6)
+    assert sam.score == pytest.approx(0.4 * 3.2 / 5.6 + 0.4 * 3 / 3)
     assert me.score == 0.0 and t.score == 0.0  # never suggested
     people = [s.id for s in an.suggestions if s.kind == "person"]
     assert people == ["mum", "sam", "dad"]
@@ -116,12 +125,13 @@ def test_bridging_counts_in_the_score():
     an = analyze(build(people, rels))
     b = an.person("b")
     assert b.betweenness == pytest.approx(1 / 3)  # 1 pair of 3*2/2 = 3
-    # loads a 4, b 5, c 4, d 3; no enactments; b is the only bridge
-    assert b.score == pytest.approx(0.4 * 5 / 5 + 0.2 * 1)
-    assert an.person("d").score == pytest.approx(0.4 * 3 / 5)
+    # loads (own relationships only) all 3 · 0.8; no enactments; b is the only bridge
+    assert b.score == pytest.approx(0.4 * 1 + 0.2 * 1)
+    assert an.person("d").score == pytest.approx(0.4 * 1)
     assert "bridge" not in b.label  # sanity: label is the alias
     reasons = next(s.reasons for s in an.suggestions if s.id == "b")
-    assert "betweenness 0.33" in reasons.clinician
+    assert "otherwise meet only through the client (33% of the pairs of other people" in reasons.clinician
+    assert "betweenness" not in reasons.clinician
     assert "connect different parts of your life" in reasons.client
 
 

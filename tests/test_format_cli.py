@@ -88,6 +88,7 @@ def test_info_summarises_client_counts_phase_scores_and_focus(tmp_path: Path) ->
         "3 people, 2 relationships, 2 patterns (1 agreed), 1 enactment, 3 sessions, 1 comment (1 open)",
         "Phase reached: middle (session 6)",
         "Latest scores: PHQ-9 12 (session 6), GAD-7 9 (session 5)",
+        "Overall: reliable improvement; still at caseness at the end.",  # PHQ-9 18 → 12: outcome_status
         "Focus “Not good enough” (agreed 2026-02-03): Feeling a burden, not good enough, with others experienced "
         "as critical, about to lose patience — linked by shame and anxiety/fear; defensive function: never asking "
         "keeps the fear of rejection away.",

@@ -20,7 +20,8 @@ def test_clinician_sentence_joins_self_other_affects_function_and_reversal() -> 
 
 def test_plain_sentence_speaks_to_the_client_in_plain_words() -> None:
     assert ipaf_sentence(FULL, plain=True) == (
-        "You often feel a burden, not good enough, and expect others to be critical, about to lose patience — "
+        "How you can come to feel about yourself: a burden, not good enough; and how others can seem: critical, "
+        "about to lose patience — "
         "this brings up shame and anxiety or fear; relating this way may protect you from something painful: "
         "by pleasing and never asking, I avoid the rage of feeling let down; sometimes the roles turn around: "
         "becomes the critical one with her son.")

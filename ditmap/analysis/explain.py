@@ -1,8 +1,12 @@
 """The sentences behind each suggestion: one for the clinician, one in plain words for the client.
 
 Every sentence frames its finding as something to explore together, never a verdict; counts are
-the figures the analysis computed, never rounded into vaguer words. The text is plain (no markup):
-whoever shows it must escape it like any other user text, since it quotes aliases and titles.
+the figures the analysis computed, never rounded into vaguer words. Clinician sentences use the
+words a DIT therapist uses (no graph-theory terms); client sentences use plain words, and introduce
+the client's own words as theirs ("in your words: …"). Whatever is marked *at the client's own pace*
+is never offered to the client to explore, and the clinician sentence says it is paced. The text is
+plain (no markup): whoever shows it must escape it like any other user text, since it quotes aliases
+and titles.
 """
 
 from __future__ import annotations
@@ -10,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ditmap.analysis.patterns import PatternFigures
-from ditmap.analysis.people import PersonFigures
+from ditmap.analysis.people import HIGH_LOAD, PersonFigures, relationship_load
 from ditmap.analysis.relationships import RelationshipFigures
 from ditmap.model import DitMap, Person
+from ditmap.style import LINE_STYLES, line_style
 from ditmap.vocab import CLOSENESS_PLAIN, CORNER_PLAIN, ROLES
 
 MAX_NAMES = 3
@@ -68,8 +73,19 @@ def _pattern_ref(m: DitMap, pattern_id: str) -> str:
     if p is None:
         return "this way of feeling and relating"
     if p.client_words.strip():
-        return f"the feeling you put as “{p.client_words.strip()}”"
+        return f"this way of relating — in your words, “{' '.join(p.client_words.split())}” —"
     return f"this way of feeling and relating (“{p.title}”)"
+
+
+PACED_CLINICIAN = "marked at the client's own pace: follow the client's lead rather than invite it"
+"""What clinician sentences say about anything paced."""
+
+
+def paced_person(m: DitMap, person_id: str, me: str | None) -> bool:
+    """The person, or the client's relationship with them, is marked as at the client's own pace."""
+    p = m.people_by_id.get(person_id)
+    return (p is not None and p.paced) or any(
+        r.paced for r in m.relationships if me is not None and {r.source, r.target} == {me, person_id})
 
 
 def where_plain(m: DitMap, relationship_ids: Sequence[str], me: str | None) -> str:
@@ -77,6 +93,7 @@ def where_plain(m: DitMap, relationship_ids: Sequence[str], me: str | None) -> s
 
     The therapy relationship with the therapist is just 'here in therapy'; other relationships are
     named by the person the client relates to, or as 'between A and B' when the client is not in it.
+    Relationships at the client's own pace are not named: a client text never points to them.
     """
     people = m.people_by_id
     rels = m.relationships_by_id
@@ -86,7 +103,7 @@ def where_plain(m: DitMap, relationship_ids: Sequence[str], me: str | None) -> s
         betweens: list[str] = []
         for rid in relationship_ids:
             r = rels[rid]
-            if r.corner != corner:
+            if r.corner != corner or m.is_paced(rid):
                 continue
             if me is not None and me in (r.source, r.target):
                 withs.append(person_phrase(people.get(r.target if r.source == me else r.source)))
@@ -119,6 +136,10 @@ def pattern_reasons(pf: PatternFigures, m: DitMap, me: str | None) -> tuple[str,
         clinician += "; it already shows in the therapy relationship"
     if missing:
         clinician += f"; not yet noted in the {join(missing)} {'corner' if len(missing) == 1 else 'corners'}"
+    paced = [rid for rid in pf.relationships if m.is_paced(rid)]
+    if paced:
+        clinician += (f"; {plural(len(paced), 'of these relationships', 'of these relationships')} "
+                      f"{'is' if len(paced) == 1 else 'are'} {PACED_CLINICIAN}")
     if pf.agreed:
         clinician += "; it is the agreed focus"
     clinician += " — a candidate focus to explore together."
@@ -142,27 +163,48 @@ def person_reasons(pf: PersonFigures, m: DitMap, me: str | None, highest_load: b
     person = m.people_by_id.get(pf.id)
     titles = [m.label_of("pattern", p) for p in pf.patterns]
     who = pf.label if pf.role.lower() in pf.label.lower() else f"{pf.label} ({pf.role})"
-    clinician = (f"{who} carries an emotional load of {pf.load} "
-                 f"(intensity summed over {plural(pf.relationships, 'relationship')}"
-                 f"{', the highest on the map' if highest_load else ''})")
+    paced = paced_person(m, pf.id, me)
+    mine = [r for r in m.relationships
+            if me is not None and {r.source, r.target} == {me, pf.id} and r.source != r.target]
+    if mine:
+        r = max(mine, key=lambda r: (relationship_load(r), r.id))
+        kind = line_style(r.kind).label if r.kind in LINE_STYLES else r.kind
+        charge = ("among the most emotionally charged on the map" if highest_load else
+                  "strongly charged" if pf.load >= HIGH_LOAD else "less charged than others")
+        clinician = (f"{who}: the client's relationship with them is {charge} ({kind}, intensity {r.intensity} "
+                     f"of 5, {r.closeness} circle" + (f"; {plural(len(mine), 'relationship')} in all" if len(mine) > 1
+                                                      else "") + ")")
+    else:
+        clinician = f"{who}: no relationship with the client on the map"
     if pf.patterns:
         quoted = join([f"‘{t}’" for t in titles])
         clinician += (f"; {plural(len(pf.patterns), 'pattern')} ({quoted}) "
                       f"{'is' if len(pf.patterns) == 1 else 'are'} enacted in their relationships "
-                      f"({plural(pf.enactments, 'noting')})")
+                      f"({plural(pf.enactments, 'episode')} noted)")
     if pf.betweenness > 0:
-        clinician += (f"; they link people otherwise connected only through the client "
-                      f"(betweenness {pf.betweenness:.2f} without the client)")
+        clinician += (f"; they link people in the client's world who otherwise meet only through the client "
+                      f"({pf.betweenness:.0%} of the pairs of other people on the map)")
+    if pf.context:
+        others = [m.label_of("person", r.target if r.source == pf.id else r.source)
+                  for r in (m.relationships_by_id[c] for c in pf.context)]
+        ties = "relationship" if len(others) == 1 else "relationships"
+        clinician += f"; as context, not counted above: their own {ties} with {_capped(others)}"
+    if paced:
+        clinician += f"; {PACED_CLINICIAN} — hold in mind, do not press."
+        phrase = person_phrase(person, pf.label)
+        client = (f"{phrase[0].upper()}{phrase[1:]} is on your map, and we will come to them only if and when "
+                  "you choose.")
+        return clinician, client
     clinician += f" — worth exploring what {pf.label} holds for the client."
 
-    with_me = sum(1 for r in m.relationships if me is not None and {r.source, r.target} == {me, pf.id})
     phrase = person_phrase(person, pf.label)
-    if with_me > 1:
-        client = f"Your relationships with {phrase} carry a lot of feeling"
-    elif with_me == 1:
-        client = f"Your relationship with {phrase} carries a lot of feeling"
+    ties = "relationships" if len(mine) > 1 else "relationship"
+    if mine and pf.load >= HIGH_LOAD:
+        client = f"Your {ties} with {phrase} {'carry' if len(mine) > 1 else 'carries'} a lot of feeling"
+    elif mine:
+        client = f"Your {ties} with {phrase} {'are' if len(mine) > 1 else 'is'} part of your map"
     else:
-        client = f"{phrase[0].upper()}{phrase[1:]} is part of relationships on your map that carry a lot of feeling"
+        client = f"{phrase[0].upper()}{phrase[1:]} is part of relationships on your map"
     if pf.links:
         client += (", and the " + ("way of relating" if len(titles) == 1 else "ways of relating")
                    + f" we have noticed ({join([f'“{t}”' for t in titles])}) "
@@ -178,7 +220,8 @@ def relationship_reasons(rf: RelationshipFigures, m: DitMap, focal: PatternFigur
     people = m.people_by_id
     who = people.get(rf.other) if rf.other else None
     name = who.alias if who else rf.label
-    clinician = (f"The current relationship with {name} ({rf.kind}, intensity {rf.intensity} of 5, "
+    kind = line_style(rf.kind).label if rf.kind in LINE_STYLES else rf.kind
+    clinician = (f"The current relationship with {name} ({kind}, intensity {rf.intensity} of 5, "
                  f"{rf.closeness} circle) enacts the focal pattern ‘{focal.label}’ at strength "
                  f"{rf.focal_strength} of 3 — {rf.focal_share:.0%} of that pattern's enactment strength "
                  "across the map; a live relationship to explore together, where the pattern can be noticed "
@@ -186,6 +229,10 @@ def relationship_reasons(rf: RelationshipFigures, m: DitMap, focal: PatternFigur
     ref = _pattern_ref(m, focal.id)
     phrase = person_phrase(who, name) if who else f"{person_phrase(people.get(rf.source))} and " \
                                                   f"{person_phrase(people.get(rf.target))}"
+    if m.is_paced(rf.id):
+        clinician = clinician.split("; a live relationship")[0] + f"; {PACED_CLINICIAN}."
+        return clinician, (f"Your relationship with {phrase} is on your map, and we will come to it only if and "
+                           "when you choose.")
     how = _STRENGTH_PLAIN.get(rf.focal_strength, "clearly")
     client = (f"Your relationship with {phrase} matters a lot to you right now "
               f"({CLOSENESS_PLAIN.get(rf.closeness, rf.closeness)}), and {ref} shows up there {how}"

@@ -1,9 +1,12 @@
-"""Central people: who carries the emotional load, who bridges parts of the client's world,
-whose relationships carry the pattern enactments.
+"""Central people: how much feeling the client's relationship with each person carries (load),
+who bridges parts of the client's world, whose relationships carry the pattern enactments.
 
-All three are read off the social graph (`graphs.social_graph`), plus the pattern graph for the
-enactments. The client's own node is measured too but never suggested: the map is drawn around
-them, so they are central by construction.
+Load is read off the client's own relationships only (intensity, kind, closeness); relationships
+between two other people are reported beside it as context, never added to it, so a distant
+father is not said to carry a lot because of his own conflict with the mother. Bridging is read off
+the social graph (`graphs.social_graph`), enactments off the pattern graph. The client's own node
+is measured too but never suggested: the map is drawn around them, so they are central by
+construction.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from ditmap.analysis.graphs import Links
-from ditmap.model import DitMap
+from ditmap.model import DitMap, Relationship
 
 EXACT_BETWEENNESS_LIMIT = 500
 """Components of the social graph (without the self) larger than this get sampled betweenness."""
@@ -23,6 +26,15 @@ BETWEENNESS_SAMPLES = 200
 BETWEENNESS_SEED = 0
 
 LOAD_WEIGHT, ENACTMENT_WEIGHT, BRIDGING_WEIGHT = 0.4, 0.4, 0.2
+
+KIND_LOAD: dict[str, float] = {"distant": 0.5, "tenuous": 0.5}
+"""Share of a relationship's intensity that counts as load, by kind: a distant or tenuous tie (the
+genogram's dotted and dashed lines) carries half; every other kind, including your own words, all."""
+CLOSENESS_LOAD: dict[str, float] = {"inner": 1.0, "middle": 0.8, "outer": 0.6}
+"""Share by the closeness circle the client put the person in."""
+HIGH_LOAD = 3.0
+"""From this load up a relationship is said, in plain words, to 'carry a lot of feeling' (e.g.
+intensity 4 in the middle circle, or 5 in the outer)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +47,9 @@ class PersonFigures:
     is_self: bool
     alive: bool
     relationships: int  # relationships they are part of
-    load: int  # intensity-weighted degree: Σ intensity of their relationships
+    load: float  # Σ relationship_load over their relationships with the client (for the self: all of theirs)
+    context: tuple[str, ...]  # ids of their relationships with other people (not with the client)
+    context_intensity: int  # Σ intensity of those: reported as context, never added to the load
     betweenness: float  # normalised, on the social graph without the self
     enactments: int  # enactment records in their relationships
     links: int  # distinct pattern × relationship links in their relationships
@@ -44,17 +58,35 @@ class PersonFigures:
     score: float  # centrality score in [0, 1] (0 for the self)
 
 
-def weighted_degree(g: nx.Graph) -> dict[str, float]:
-    """Intensity-weighted degree (node *strength*, Opsahl, Agneessens & Skvoretz 2010).
+def relationship_load(r: Relationship) -> float:
+    """How much feeling one relationship carries: intensity × kind share × closeness share.
 
-    Σ of the `weight` of a person's edges = Σ intensity over all their relationships, including
-    those between two other people (a mother in an intense marriage carries that load too).
-
-    >>> g = nx.Graph([("me", "mum", {"weight": 5}), ("me", "dad", {"weight": 2}), ("mum", "dad", {"weight": 4})])
-    >>> weighted_degree(g)["mum"]
-    9
+    >>> relationship_load(Relationship(id="r", source="me", target="dad", kind="distant", intensity=3))
+    1.2
+    >>> relationship_load(Relationship(id="r", source="me", target="mum", intensity=5, closeness="inner"))
+    5.0
     """
-    return dict(g.degree(weight="weight"))
+    return round(r.intensity * KIND_LOAD.get(r.kind, 1.0) * CLOSENESS_LOAD.get(r.closeness, 1.0), 2)
+
+
+def own_load(m: DitMap, me: str | None) -> dict[str, float]:
+    """Each person's load: Σ `relationship_load` over their relationships *with the client* (me).
+
+    The client's own load is the sum over all of theirs. Relationships between two other people add
+    nothing (they are context: `PersonFigures.context`). Without a client node nobody has a load.
+    """
+    out = {p.id: 0.0 for p in m.people}
+    if me is None:
+        return out
+    for r in m.relationships:
+        if me not in (r.source, r.target) or r.source == r.target:
+            continue
+        other = r.target if r.source == me else r.source
+        if other in out:
+            load = relationship_load(r)
+            out[other] = round(out[other] + load, 2)
+            out[me] = round(out.get(me, 0.0) + load, 2)
+    return out
 
 
 def bridging_betweenness(g: nx.Graph, exclude: str | None = None, *,
@@ -153,20 +185,25 @@ def person_figures(m: DitMap, g: nx.Graph, by_relationship: Links, me: str | Non
 
     score = 0.4 · load / max load + 0.4 · enactment load / max enactment load
             + 0.2 · betweenness / max betweenness,
+    where load is the client's own relationships with them (`own_load`),
     each maximum taken over the people who could be suggested (not the self, not the therapist);
     a term whose maximum is 0 contributes 0. Bridging weighs half as much as the other two
     because the network among other people is usually sparse and only partly drawn.
     """
-    load = weighted_degree(g)
+    load = own_load(m, me)
     between = bridging_betweenness(g, me)
     counts = dict.fromkeys(g, 0)
     records = dict.fromkeys(g, 0)
     links = dict.fromkeys(g, 0)
     e_load = dict.fromkeys(g, 0)
     pats: dict[str, set[str]] = {v: set() for v in g}
+    context: dict[str, list[Relationship]] = {v: [] for v in g}
     for r in m.relationships:
         if r.source == r.target or r.source not in counts or r.target not in counts:
             continue
+        if me not in (r.source, r.target):
+            context[r.source].append(r)
+            context[r.target].append(r)
         ps = by_relationship.get(r.id)
         if ps:
             n_records = sum(d["enactments"] for d in ps.values())
@@ -179,7 +216,7 @@ def person_figures(m: DitMap, g: nx.Graph, by_relationship: Links, me: str | Non
                 e_load[v] += strength
                 pats[v].update(ps)
     candidates = [p.id for p in m.people if p.id != me and p.role != "therapist" and p.id in counts]
-    max_load = max((load[v] for v in candidates), default=0)
+    max_load = max((load.get(v, 0.0) for v in candidates), default=0.0)
     max_e = max((e_load[v] for v in candidates), default=0)
     max_b = max((between[v] for v in candidates), default=0.0)
     pattern_order = {p.id: i for i, p in enumerate(m.patterns)}
@@ -192,12 +229,13 @@ def person_figures(m: DitMap, g: nx.Graph, by_relationship: Links, me: str | Non
         seen.add(v)
         score = 0.0
         if v != me and p.role != "therapist":
-            score = (LOAD_WEIGHT * (load[v] / max_load if max_load else 0.0)
+            score = (LOAD_WEIGHT * (load.get(v, 0.0) / max_load if max_load else 0.0)
                      + ENACTMENT_WEIGHT * (e_load[v] / max_e if max_e else 0.0)
                      + BRIDGING_WEIGHT * (between[v] / max_b if max_b else 0.0))
         out.append(PersonFigures(
             id=v, label=p.alias, role=p.role, is_self=v == me, alive=p.alive,
-            relationships=counts[v], load=load[v], betweenness=between[v],
+            relationships=counts[v], load=load.get(v, 0.0), context=tuple(r.id for r in context[v]),
+            context_intensity=sum(r.intensity for r in context[v]), betweenness=between[v],
             enactments=records[v], links=links[v], enactment_load=e_load[v],
             patterns=tuple(sorted(pats[v], key=lambda x: pattern_order.get(x, 0))),
             score=round(score, 12)))

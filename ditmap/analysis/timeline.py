@@ -7,7 +7,10 @@ the number of notings and their mean strength. The course is summarised two ways
   enactments) is cut at its midpoint; early = sessions ≤ midpoint, late = after it. Each half
   gets a count and a mean strength, and their product, the *weight* Σ strength of the notings.
   trend = "easing" when the late weight is lower (noted less often or less strongly),
-  "growing" when higher, "steady" when equal, "not enough notes" with fewer than two sessions.
+  "growing" when higher, "steady" when equal — but only with enough notes: the pattern noted in
+  at least `MIN_SESSIONS_PER_HALF` (2) different sessions in each half, so at least four noted
+  sessions in all. Before that the trend is "too early to say": a change read off one or two
+  sessions a side is as likely to be which episodes happened to be told as a change in the client.
 * slope: least-squares slope of strength against session number over the dated notings
   (strength points per session; None with fewer than two distinct sessions).
 
@@ -20,6 +23,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ditmap.model import DitMap
+
+MIN_SESSIONS_PER_HALF = 2
+"""Different noted sessions needed in each half of the course before a trend is named."""
+TOO_EARLY = "too early to say"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +47,7 @@ class PatternCourse:
     late_count: int
     late_mean: float | None
     slope: float | None
-    trend: str  # "easing" | "growing" | "steady" | "not enough notes"
+    trend: str  # "easing" | "growing" | "steady" | "too early to say"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,14 +71,17 @@ def slope(xs: list[float], ys: list[float]) -> float | None:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
 
 
-def trend(early_weight: int, late_weight: int, distinct_sessions: int) -> str:
+def trend(early_weight: int, late_weight: int, early_sessions: int, late_sessions: int) -> str:
     """Compare the Σ strength noted in the early and the late half of the sessions.
 
-    >>> trend(6, 2, 4), trend(2, 6, 4), trend(3, 3, 2), trend(3, 0, 1)
-    ('easing', 'growing', 'steady', 'not enough notes')
+    A trend is named only when the pattern was noted in at least `MIN_SESSIONS_PER_HALF` different
+    sessions in each half; before that it is "too early to say".
+
+    >>> trend(6, 2, 2, 2), trend(2, 6, 3, 2), trend(3, 3, 2, 2), trend(6, 2, 2, 1)
+    ('easing', 'growing', 'steady', 'too early to say')
     """
-    if distinct_sessions < 2:
-        return "not enough notes"
+    if min(early_sessions, late_sessions) < MIN_SESSIONS_PER_HALF:
+        return TOO_EARLY
     if late_weight < early_weight:
         return "easing"
     if late_weight > early_weight:
@@ -113,5 +123,6 @@ def pattern_timeline(m: DitMap) -> Timeline:
             early_count=len(early), early_mean=sum(early) / len(early) if early else None,
             late_count=len(late), late_mean=sum(late) / len(late) if late else None,
             slope=slope([s for s, _ in notes], [st for _, st in notes]),
-            trend=trend(sum(early), sum(late), len(by_session))))
+            trend=trend(sum(early), sum(late), len({s for s in by_session if s <= mid}) if mid is not None else 0,
+                        len({s for s in by_session if s > mid}) if mid is not None else 0)))
     return Timeline(tuple(sorted(numbers)), mid, tuple(courses))

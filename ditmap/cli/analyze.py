@@ -85,15 +85,16 @@ def text_lines(m: DitMap, a: Analysis) -> list[str]:
         if a.focal_pattern:
             out.append(f"  Focal pattern: {m.label_of('pattern', a.focal_pattern)}")
 
-    out += ["", "People (not the client), by centrality score"]
+    out += ["", "People (not the client), by score: load = how charged the client's relationships with them are; "
+                "bridging = share of pairs of other people they link"]
     people = sorted((p for p in a.people if not p.is_self), key=lambda p: (-p.score, p.label, p.id))[:PEOPLE_SHOWN]
     if not people:
         out.append("  (no one yet besides the client)")
     else:
-        out.append(f"  {'person':<{LABEL_WIDTH}} {'role':<14} {'load':>5} {'betweenness':>11} {'notings':>8} "
+        out.append(f"  {'person':<{LABEL_WIDTH}} {'role':<14} {'load':>5} {'bridging':>11} {'episodes':>8} "
                    f"{'score':>6}")
         for p in people:
-            out.append(f"  {_cut(p.label):<{LABEL_WIDTH}} {_cut(p.role, 14):<14} {p.load:>5} {p.betweenness:>11.3f} "
+            out.append(f"  {_cut(p.label):<{LABEL_WIDTH}} {_cut(p.role, 14):<14} {p.load:>5.1f} {p.betweenness:>11.3f} "
                        f"{p.enactments:>8} {p.score:>6.2f}")
 
     o = a.outcomes
@@ -111,6 +112,9 @@ def text_lines(m: DitMap, a: Analysis) -> list[str]:
             out.append(f"  {name}: {c.first} (session {c.first_session}) → {c.last} (session {c.last_session}), "
                        f"change {c.change:+d}: {flag}")
     if o.sessions:
+        from ditmap.analysis.outcomes import status_of
+
+        out.append(f"  {status_of(o).clinician}")
         out.append(f"  Caseness at start: {_yes(o.caseness_start)}; at end: {_yes(o.caseness_end)}. "
                    f"Reliable improvement: {_yes(o.reliable_improvement)}; reliable deterioration: "
                    f"{_yes(o.reliable_deterioration)}; recovery: {_yes(o.recovery)}.")

@@ -88,6 +88,10 @@ def summary_lines(m: DitMap) -> list[str]:
         if gad:
             scores.append(f"GAD-7 {gad.gad7} (session {gad.number})")
         lines.append("Latest scores: " + (", ".join(scores) if scores else "none recorded"))
+        if scores:
+            from ditmap.analysis.outcomes import outcome_status  # the one voice on what scores mean
+
+            lines.append(outcome_status(m).clinician)
     else:
         lines.append("Phase reached: not started (no sessions yet)")
     if not m.agreed_patterns:

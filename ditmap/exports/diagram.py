@@ -22,6 +22,7 @@ import warnings
 from dataclasses import dataclass
 
 import matplotlib
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -44,7 +45,7 @@ FONT = "DejaVu Sans"
 DPI = 150
 PAPER_MM: dict[str, tuple[float, float]] = {"a4": (297.0, 210.0), "letter": (279.4, 215.9)}  # landscape
 MARKERS = {"star": "*", "box": "s", "hexagon": "h", "dot": "o"}
-FIELD_LIMIT = 420  # characters of one free-text field shown on the diagram
+FIELD_LINES = 6  # lines of one free-text field shown on the diagram's first page (PDF: the rest follows)
 
 
 def page_pixels(paper: str, dpi: int = DPI) -> tuple[int, int]:
@@ -53,8 +54,13 @@ def page_pixels(paper: str, dpi: int = DPI) -> tuple[int, int]:
     return round(w / 25.4 * dpi), round(h / 25.4 * dpi)
 
 
-def build_figure(m: DitMap, opts: ExportOptions) -> Figure:
-    """The whole diagram as a matplotlib Figure (no pyplot)."""
+CONTINUED = "… marks text shortened here: the pattern is written out in full on the next page."
+SHORTENED = "… marks text shortened here: the formulation summary has it in full."
+
+
+def build_figure(m: DitMap, opts: ExportOptions, *, continued: bool = False) -> Figure:
+    """The whole diagram as a matplotlib Figure (no pyplot); `continued`: a PDF, where shortened text
+    is written out in full on the pages that follow (`continuation_figures`)."""
     w_px, h_px = page_pixels(opts.paper)
     fig = Figure(figsize=(w_px / DPI, h_px / DPI), dpi=DPI, facecolor="white")
     w = words(opts.client)
@@ -71,12 +77,16 @@ def build_figure(m: DitMap, opts: ExportOptions) -> Figure:
     lit = {e.relationship for e in m.enactments if pattern is not None and e.pattern == pattern.id}
     kinds = _draw_map(map_ax, m, lit, opts.client)
     _draw_legend(legend_ax, kinds, bool(lit), opts.client)
-    _draw_ipaf(ipaf_ax, pattern, opts.client)
+    cut: list[bool] = []
+    _draw_ipaf(ipaf_ax, pattern, opts.client, cut)
+    if cut:
+        _text(ipaf_ax, 2, 2, CONTINUED if continued else SHORTENED, size=7.5, style="italic", va="bottom")
+    fig.ditmap_cut = bool(cut)  # type: ignore[attr-defined]
     return fig
 
 
 def _save(m: DitMap, opts: ExportOptions, fmt: str) -> bytes:
-    fig = build_figure(m, opts)
+    fig = build_figure(m, opts, continued=fmt == "pdf")
     buf = io.BytesIO()
     metadata = {"svg": {"Date": None, "Creator": "ditmap"}, "pdf": {"CreationDate": None, "Creator": "ditmap",
                                                                      "Producer": "ditmap"},
@@ -85,8 +95,62 @@ def _save(m: DitMap, opts: ExportOptions, fmt: str) -> bytes:
         # "Glyph … missing from font" warnings would copy user text into the logs; the glyph is
         # drawn as a box either way.
         warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
-        fig.savefig(buf, format=fmt, dpi=DPI, metadata=metadata)
+        if fmt == "pdf" and fig.ditmap_cut:  # type: ignore[attr-defined]
+            with PdfPages(buf, metadata=metadata) as pages:
+                pages.savefig(fig, dpi=DPI)
+                for more in continuation_figures(m, opts):
+                    pages.savefig(more, dpi=DPI)
+        else:
+            fig.savefig(buf, format=fmt, dpi=DPI, metadata=metadata)
     return buf.getvalue()
+
+
+def continuation_figures(m: DitMap, opts: ExportOptions) -> list[Figure]:
+    """The featured pattern written out in full, field by field, on as many landscape pages as it takes."""
+    w = words(opts.client)
+    pattern = chosen_pattern(m, opts.pattern_id)
+    if pattern is None:
+        return []
+    w_px, h_px = page_pixels(opts.paper)
+    size, leading, chars = 9.0, 12.5, 135
+    rows: list[tuple[str, str]] = [(line, "bold") for line in _wrap(f"{w['pattern_heading']}: {pattern.title}",
+                                                                    110)]
+    rows.append(("", "normal"))
+    for label, value in _ipaf_fields(pattern, opts.client):
+        rows.append((label, "bold"))
+        rows += [(line, "normal") for line in _wrap(value, chars)]
+        rows.append(("", "normal"))
+    rows.append(("In one sentence:" if not opts.client else "Putting it together:", "bold"))
+    rows += [(line, "italic") for line in _wrap(ipaf_sentence(pattern, plain=opts.client), chars)]
+    per_page = int((h_px / DPI * 72 - 90) / leading)
+    figures = []
+    for start in range(0, len(rows), per_page):
+        fig = Figure(figsize=(w_px / DPI, h_px / DPI), dpi=DPI, facecolor="white")
+        ax = fig.add_axes((0.04, 0.06, 0.92, 0.86))
+        ax.set_axis_off()
+        _, h_pt = _points_axes(ax)
+        _text(fig, 0.04, 0.965, f"{w['map_title']} — {shorten(client_label(m), 40)} — continued", size=13,
+              weight="bold", va="center")
+        _text(fig, 0.02, 0.012, w["footer"], size=7, color="#444444", va="bottom")
+        y = h_pt
+        for line, look in rows[start:start + per_page]:
+            _text(ax, 0, y, line, size=size, va="top", weight="bold" if look == "bold" else "normal",
+                  style="italic" if look == "italic" else "normal")
+            y -= leading
+        figures.append(fig)
+    return figures
+
+
+def _ipaf_fields(pattern: Pattern, client: bool) -> list[tuple[str, str]]:
+    """(label, text) of every written field of the pattern, in the diagram's order and words."""
+    w = words(client)
+    fields = [(w["other"], pattern.other_representation), (w["affects"], ", ".join(pattern.affects)),
+              (w["self"], pattern.self_representation), (w["defensive_function"], pattern.defensive_function)]
+    if not client:
+        fields.append((w["defences"], ", ".join(pattern.defences)))
+    fields += [(w[f], getattr(pattern, f)) for f in ("reversal", "transference", "client_words",
+                                                     "healthier_alternative")]
+    return [(label, value) for label, value in fields if value.strip()]
 
 
 def export_svg(m: DitMap, opts: ExportOptions) -> bytes:
@@ -109,13 +173,22 @@ def _text(target, x, y, s, *, size=9.0, **kw):
     return target.text(x, y, s, fontsize=size, fontfamily=FONT, parse_math=False, usetex=False, **kw)
 
 
-def _wrap(s: str, width: int, max_lines: int | None = None) -> list[str]:
-    """Wrapped lines; when cut to `max_lines`, the last line ends with an ellipsis."""
-    s = shorten(s, FIELD_LIMIT)
+def _wrap(s: str, width: int, max_lines: int | None = None, cut: list[bool] | None = None) -> list[str]:
+    """Wrapped lines, broken between words (a word longer than a whole line is the only thing split).
+
+    When cut to `max_lines`, the last line keeps whole words and ends with an ellipsis, and `cut`
+    (if given) records that something was shortened, so the PDF can continue on the next page.
+    """
+    s = " ".join(s.split())
     lines = textwrap.wrap(s, width=width, break_long_words=True, break_on_hyphens=False) or [""]
     if max_lines is not None and len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][: max(width - 1, 1)].rstrip() + "…"
+        lines = lines[:max(max_lines, 1)]
+        words = lines[-1].split(" ")
+        while len(words) > 1 and len(" ".join(words)) + 2 > width:
+            words.pop()
+        lines[-1] = " ".join(words) + " …"
+        if cut is not None:
+            cut.append(True)
     return lines
 
 
@@ -238,16 +311,18 @@ def _draw_relationship(batch: _Batch, r: Relationship, pos, node_r, sc: _Scale, 
     b = (x1 - dx * node_r[r.target], y1 - dy * node_r[r.target])
     if math.hypot(b[0] - a[0], b[1] - a[1]) < sc.pt(4):
         return
-    if r.direction == "target_to_source":
+    ends = style.arrow_ends(r.kind, r.direction)
+    if ends == "from":
         a, b = b, a
     _genogram_line(batch, a, b, style.line_style(r.kind), style.CORNER_COLOURS.get(r.corner, style.TEXT),
-                   style.edge_width(r.kind, r.intensity), sc, halo=lit,
-                   arrow=r.direction != "mutual" or style.line_style(r.kind).arrow)
+                   style.edge_width(r.kind, r.intensity), sc, halo=lit, arrow=ends is not None,
+                   both=ends == "both")
 
 
 def _genogram_line(batch: _Batch, a, b, ls: style.LineStyle, colour: str, width: float, sc: _Scale, *,
-                   halo: bool = False, arrow: bool = False, zorder: float = 2) -> None:
-    """Draw one relationship from a to b (data units) in its genogram style."""
+                   halo: bool = False, arrow: bool = False, both: bool = False, zorder: float = 2) -> None:
+    """Draw one relationship from a to b (data units) in its genogram style; `arrow` puts a head at b,
+    `both` at a as well (`style.arrow_ends`)."""
     length = math.hypot(b[0] - a[0], b[1] - a[1])
     ux, uy = (b[0] - a[0]) / length, (b[1] - a[1]) / length
     nx_, ny_ = -uy, ux
@@ -265,10 +340,10 @@ def _genogram_line(batch: _Batch, a, b, ls: style.LineStyle, colour: str, width:
         batch.line(xs, ys, colour=colour, width=width, dashes=ls.dashes, zorder=zorder)
     if arrow:
         size = sc.pt(3 + 0.8 * width)
-        tip = b
-        base = (b[0] - ux * size * 1.6, b[1] - uy * size * 1.6)
-        batch.poly([tip, (base[0] + nx_ * size, base[1] + ny_ * size), (base[0] - nx_ * size, base[1] - ny_ * size)],
-                   colour=colour, zorder=zorder + 0.1)
+        for tip, (dx, dy) in ([(b, (ux, uy)), (a, (-ux, -uy))] if both else [(b, (ux, uy))]):
+            base = (tip[0] - dx * size * 1.6, tip[1] - dy * size * 1.6)
+            batch.poly([tip, (base[0] - dy * size, base[1] + dx * size), (base[0] + dy * size, base[1] - dx * size)],
+                       colour=colour, zorder=zorder + 0.1)
 
 
 def _zigzag(p0, length, u, n, sc: _Scale) -> tuple[list[float], list[float]]:
@@ -327,7 +402,7 @@ def _draw_legend(ax, kinds: list[str], any_lit: bool, client: bool) -> None:
         if what == "line":
             kind = arg[0]
             _genogram_line(batch, (x + 2, y), (x + 40, y), style.line_style(kind), style.TEXT,
-                           style.edge_width(kind, 3), sc, arrow=False)
+                           style.edge_width(kind, 3), sc, arrow=style.line_style(kind).arrow)  # as the app's key
         elif what == "corner":
             ax.add_line(Line2D([x + 2, x + 40], [y, y], lw=3, color=arg[0]))
         elif what == "halo":
@@ -344,7 +419,8 @@ def _draw_legend(ax, kinds: list[str], any_lit: bool, client: bool) -> None:
 
 # --- the IPAF, as drawn on paper -----------------------------------------------------------------------
 
-def _draw_ipaf(ax, pattern: Pattern | None, client: bool) -> None:
+def _draw_ipaf(ax, pattern: Pattern | None, client: bool, cut: list[bool]) -> None:
+    """The pattern as drawn on paper; anything shortened to fit is recorded in `cut`."""
     w = words(client)
     w_pt, h_pt = _points_axes(ax)
     y = h_pt
@@ -354,14 +430,14 @@ def _draw_ipaf(ax, pattern: Pattern | None, client: bool) -> None:
         _text(ax, 0, y, w["no_pattern"], size=10, va="top")
         return
     status = "" if client else (f"  (agreed {pattern.agreed_on.isoformat()})" if pattern.agreed_on else "  (draft)")
-    for line in _wrap(pattern.title + status, 52, 3):
+    for line in _wrap(pattern.title + status, 52, 3, cut):
         _text(ax, 0, y, line, size=10.5, weight="bold", va="top")
         y -= 14
     y -= 6
     chars = int((w_pt - 20) / (8.5 * 0.55))
 
     def box(label: str, body: str, y: float, fill: str) -> float:
-        lines = _wrap(body or "—", chars, 6)
+        lines = _wrap(body or "—", chars, FIELD_LINES, cut)
         height = 16 + 11.5 * len(lines) + 6
         ax.add_patch(FancyBboxPatch((2, y - height), w_pt - 4, height, boxstyle="round,pad=0,rounding_size=6",
                                     fc=fill, ec=style.PERSON_BORDER, lw=1.1))
@@ -376,7 +452,7 @@ def _draw_ipaf(ax, pattern: Pattern | None, client: bool) -> None:
         ax.add_patch(FancyArrowPatch((x, y_from), (x, y_to), arrowstyle="<|-|>" if both else "-|>",
                                      mutation_scale=12, lw=1.4, color=style.PERSON_BORDER))
         if label:
-            lines = _wrap(label, int(chars * 0.62), 3)
+            lines = _wrap(label, int(chars * 0.62), 3, cut)
             mid = (y_from + y_to) / 2 + 5.5 * (len(lines) - 1)
             for i, line in enumerate(lines):
                 _text(ax, x + 12, mid - 11 * i, line, size=8.5, va="center", style="italic")
@@ -395,16 +471,17 @@ def _draw_ipaf(ax, pattern: Pattern | None, client: bool) -> None:
         value = getattr(pattern, field)
         if value:
             extra.append((w[field], f"“{value}”" if field == "client_words" else value))
-    for label, value in extra:
-        lines = _wrap(f"{label}: {value}", chars + 4, 4)
-        if y - 11 * len(lines) < 70:
+    for i, (label, value) in enumerate(extra):
+        lines = _wrap(f"{label}: {value}", chars + 4, 4, cut)
+        if y - 11 * len(lines) < 80:
+            cut.append(bool(extra[i:]))
             break
         for line in lines:
             _text(ax, 2, y, line, size=8, va="top")
             y -= 11
         y -= 4
     y -= 6
-    lines = _wrap(ipaf_sentence(pattern, plain=client), chars + 4, max(int((y - 4) / 11) - 1, 1))
+    lines = _wrap(ipaf_sentence(pattern, plain=client), chars + 4, max(int((y - 16) / 11) - 1, 1), cut)
     _text(ax, 2, y, "In one sentence:" if not client else "Putting it together:", size=8, weight="bold", va="top")
     y -= 12
     for line in lines:

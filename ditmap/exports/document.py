@@ -138,6 +138,25 @@ def _pdf_runs(runs: list[Run]) -> str:
     return "".join(out)
 
 
+FOOTER_SIZE, FOOTER_LEADING = 7.5, 9.0  # points
+FOOTER_X, FOOTER_Y = 18.0, 10.0  # mm: left/right margin and baseline of the footer's last line
+PAGE_NUMBER_ROOM = "page 999"  # the widest page number the footer leaves room for
+FOOTER_GAP = 12.0  # points between the footer text and the page number
+
+
+def footer_layout(footer: str, page_width: float, font: str) -> list[str]:
+    """The footer wrapped at word boundaries to the width left of the page number, so the two never meet.
+
+    Every word is kept: a long footer takes more lines (the bottom margin has room for three).
+    """
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    width = page_width - 2 * FOOTER_X * mm - stringWidth(PAGE_NUMBER_ROOM, font, FOOTER_SIZE) - FOOTER_GAP
+    return simpleSplit(" ".join(footer.split()), font, FOOTER_SIZE, width) if footer.strip() else []
+
+
 def to_pdf(doc: Doc, *, paper: str = "a4", footer: str = "") -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, LETTER
@@ -157,12 +176,15 @@ def to_pdf(doc: Doc, *, paper: str = "a4", footer: str = "") -> bytes:
     size = A4 if paper == "a4" else LETTER
     buf = io.BytesIO()
 
+    footer_lines = footer_layout(footer, size[0], font)
+
     def on_page(canvas, document):
         canvas.saveState()
-        canvas.setFont(font, 7.5)
+        canvas.setFont(font, FOOTER_SIZE)
         canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(18 * mm, 10 * mm, footer[:160])
-        canvas.drawRightString(size[0] - 18 * mm, 10 * mm, f"page {document.page}")
+        for i, line in enumerate(footer_lines):  # wrapped lines, the last one on the baseline
+            canvas.drawString(FOOTER_X * mm, FOOTER_Y * mm + (len(footer_lines) - 1 - i) * FOOTER_LEADING, line)
+        canvas.drawRightString(size[0] - FOOTER_X * mm, FOOTER_Y * mm, f"page {document.page}")
         canvas.restoreState()
 
     story = [Paragraph(_x(doc.title), h1)]
@@ -196,8 +218,9 @@ def to_pdf(doc: Doc, *, paper: str = "a4", footer: str = "") -> bytes:
             img.drawHeight = width * img.imageHeight / img.imageWidth
             img.drawWidth = width
             story.append(img)
+    bottom = max(18 * mm, FOOTER_Y * mm + len(footer_lines) * FOOTER_LEADING + 6)
     pdf = SimpleDocTemplate(buf, pagesize=size, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                            bottomMargin=18 * mm, title=" ".join(doc.title.split())[:200], author="", subject="",
+                            bottomMargin=bottom, title=" ".join(doc.title.split())[:200], author="", subject="",
                             creator="ditmap", producer="ditmap", invariant=1)
     pdf.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buf.getvalue()

@@ -78,8 +78,8 @@ def view_data(m: DitMap, opts: ExportOptions) -> dict[str, Any]:
     for e in m.enactments:
         if pattern is not None and e.pattern == pattern.id:
             lit[e.relationship] = max(lit.get(e.relationship, 0), e.strength)
-        if client and (pattern is None or e.pattern != pattern.id):
-            continue
+        if client and (pattern is None or e.pattern != pattern.id or m.is_paced(e.relationship)):
+            continue  # the client page quotes only the featured pattern, and nothing paced
         head = "" if client else f"{titles.get(e.pattern, e.pattern)} (strength {e.strength}/3)"
         body = f"“{e.example}”" if e.example else ""
         examples.setdefault(e.relationship, []).append(_clip(" — ".join(x for x in (head, body) if x)))
@@ -121,13 +121,7 @@ def view_data(m: DitMap, opts: ExportOptions) -> dict[str, Any]:
         pair = (min(r.source, r.target), max(r.source, r.target))
         index = pair_index.get(pair, 0)
         pair_index[pair] = index + 1
-        arrow = None
-        if r.direction == "source_to_target":
-            arrow = "to"
-        elif r.direction == "target_to_source":
-            arrow = "from"
-        elif ls.arrow:
-            arrow = "both"
+        arrow = style.arrow_ends(r.kind, r.direction)
         rels.append({"id": r.id, "from": r.source, "to": r.target, "title": "\n".join(tip),
                      "lines": ls.lines, "dashes": list(ls.dashes), "zigzag": ls.zigzag,
                      "w": style.edge_width(r.kind, r.intensity), "colour": style.CORNER_COLOURS[r.corner],

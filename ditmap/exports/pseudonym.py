@@ -4,7 +4,8 @@ Every export labels people by their `alias` (the initials or nickname the pair c
 by `client.pseudonym`; no export adds any other name. Free text is where real names creep in, so:
 
 - client exports (`client=True`) keep only what the pair built together for the client to see: no
-  `Session.process_notes`, no supervision comments, no `Person.notes` or `Relationship.notes`;
+  `Session.process_notes`, no supervision comments, no `Person.notes` or `Relationship.notes`, no
+  defences, and no pattern field or example that reads as a note *about* the client (`ditmap.voice`);
 - clinician exports drop `Session.process_notes` unless `private_notes=True`;
 - the drawn and written exports (diagram, interactive page, summary, letter) never print
   `Person.notes` or `Relationship.notes` in either version; the data exports (JSON, GraphML, GEXF,
@@ -19,6 +20,7 @@ from __future__ import annotations
 import re
 
 from ditmap.model import DitMap, Position
+from ditmap.voice import client_example, client_pattern
 
 MAX_LABEL = 60
 """Longest label drawn on a diagram; longer aliases are cut with an ellipsis (never lengthened)."""
@@ -35,6 +37,8 @@ def redact(m: DitMap, *, client: bool, private_notes: bool) -> DitMap:
         update["people"] = tuple(p.model_copy(update={"notes": ""}) if p.notes else p for p in m.people)
         update["relationships"] = tuple(
             r.model_copy(update={"notes": ""}) if r.notes else r for r in m.relationships)
+        update["patterns"] = tuple(client_pattern(p, m) for p in m.patterns)
+        update["enactments"] = tuple(client_example(e, m) for e in m.enactments)
     return m.model_copy(update=update)
 
 
@@ -50,9 +54,19 @@ def client_label(m: DitMap) -> str:
 
 
 def shorten(text: str, limit: int) -> str:
-    """Cut text to `limit` characters with an ellipsis; newlines become spaces (labels are one line)."""
+    """Text in at most `limit` characters, on one line; a cut is marked with an ellipsis.
+
+    A cut falls between words (never inside one) unless a single word is longer than the room
+    left, e.g. "Previous counsellor (2023)" in 24 → "Previous counsellor…".
+    """
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: max(limit - 1, 1)] + "…"
+    if len(text) <= limit:
+        return text
+    room = max(limit - 1, 1)
+    head = text[:room]
+    if text[room:room + 1] != " " and " " in head.strip():
+        head = head[: head.rstrip().rfind(" ")]
+    return head.rstrip(" ,;:–—-") + "…"
 
 
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")

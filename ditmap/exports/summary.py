@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from ditmap import style
 from ditmap.analysis import Analysis, analyze
-from ditmap.analysis.outcomes import MeasureCourse, Outcomes
+from ditmap.analysis.explain import plural
+from ditmap.analysis.outcomes import Outcomes, status_of
+from ditmap.analysis.timeline import MIN_SESSIONS_PER_HALF, TOO_EARLY
 from ditmap.exports.chart import course_png
 from ditmap.exports.document import Doc, Run, to_markdown, to_pdf
 from ditmap.exports.pseudonym import client_label
@@ -19,7 +21,6 @@ from ditmap.exports.registry import ExportOptions
 from ditmap.exports.wording import closeness_name, corner_name, dateline, focal_patterns, words
 from ditmap.formulation import ipaf_sentence
 from ditmap.model import DitMap, Pattern, Relationship
-from ditmap.vocab import GAD7_CASENESS, GAD7_RELIABLE_CHANGE, PHQ9_CASENESS, PHQ9_RELIABLE_CHANGE
 
 KEY_PER_CORNER = 6
 EXAMPLES_PER_RELATIONSHIP = 3
@@ -107,9 +108,14 @@ def _relationships_section(doc: Doc, m: DitMap, client: bool) -> None:
             p = m.people_by_id.get(other)
             who = m.label_of("person", other) if me is not None and me.id in (r.source, r.target) \
                 else m.label_of("relationship", r.id)
-            role = f" ({p.role})" if p is not None and p.role not in ("other", "self") and \
-                me is not None and me.id in (r.source, r.target) else ""
+            role = f" ({p.role})" if p is not None and p.role not in ("other", "self") and "(" not in p.alias \
+                and p.role.lower() not in p.alias.lower() and me is not None and me.id in (r.source, r.target) else ""
+            if client and m.is_paced(r.id):  # named, never described or quoted: the client sets the pace
+                items.append([(who + role, "b"), " — we will come to this only if and when you choose."])
+                continue
             desc = _kind_words(r, client)
+            if not client and m.is_paced(r.id):
+                desc = "at the client's own pace; " + desc
             if client:
                 desc += f", {closeness_name(r.closeness, True)}"
             else:
@@ -146,8 +152,12 @@ def suggestions_section(doc: Doc, a: Analysis, client: bool) -> None:
 
 
 def change_section(doc: Doc, a: Analysis, client: bool) -> None:
-    """How often and how strongly each pattern was noted early and late in the sessions."""
-    courses = [c for c in a.timeline.patterns if c.trend in ("easing", "growing", "steady")]
+    """How often and how strongly each pattern was noted early and late in the sessions.
+
+    A trend is named only with enough noted sessions (`timeline.MIN_SESSIONS_PER_HALF` in each
+    half); a pattern noted in dated sessions but not yet enough says "too early to say".
+    """
+    courses = [c for c in a.timeline.patterns if c.points]
     if not courses:
         return
     doc.h2("How the patterns changed" if client else "Change over time")
@@ -156,60 +166,30 @@ def change_section(doc: Doc, a: Analysis, client: bool) -> None:
         if client:
             words = {"easing": "showed up less often or less strongly in our later sessions",
                      "growing": "showed up more in our later sessions — something to keep thinking about",
-                     "steady": "showed up about as much later on as at the start"}[c.trend]
+                     "steady": "showed up about as much later on as at the start",
+                     TOO_EARLY: "— it is too early to say whether this is changing"}[c.trend]
             items.append([(c.label, "q"), f" {words}."])
-        else:
-            early = f"{c.early_count} noting{'s' if c.early_count != 1 else ''}" + (
-                f" (mean strength {c.early_mean:.1f})" if c.early_mean is not None else "")
-            late = f"{c.late_count} noting{'s' if c.late_count != 1 else ''}" + (
-                f" (mean strength {c.late_mean:.1f})" if c.late_mean is not None else "")
-            items.append([(c.label, "b"), f": first half of the sessions {early}, second half {late} — {c.trend}."])
+            continue
+        early = f"{plural(c.early_count, 'episode')} noted" + (
+            f" (mean strength {c.early_mean:.1f})" if c.early_mean is not None else "")
+        late = f"{plural(c.late_count, 'episode')} noted" + (
+            f" (mean strength {c.late_mean:.1f})" if c.late_mean is not None else "")
+        verdict = c.trend if c.trend != TOO_EARLY else (
+            f"too early to say (a trend needs episodes from at least {MIN_SESSIONS_PER_HALF} sessions in each half)")
+        items.append([(c.label, "b"), f": first half of the sessions {early}, second half {late} — {verdict}."])
     doc.bullets(items)
 
 
-def _course_sentence(c: MeasureCourse, name: str, plain_name: str, cut: int, reliable: int, client: bool) -> str:
-    if c.first is None:
-        return f"{plain_name if client else name}: not recorded."
-    if c.last is None:
-        return f"{plain_name if client else name}: {c.first} at session {c.first_session} (one score so far)."
-    change = c.last - c.first
-    if client:
-        s = f"{plain_name}: {c.first} at session {c.first_session}, {c.last} at session {c.last_session}"
-        if c.reliable_improvement:
-            s += " — a drop big enough to be more than everyday ups and downs"
-        elif c.reliable_deterioration:
-            s += " — a rise we should talk about together"
-        return s + "."
-    verdict = ("reliable improvement" if c.reliable_improvement else
-               "reliable deterioration" if c.reliable_deterioration else "no reliable change")
-    return (f"{name}: {c.first} (session {c.first_session}) → {c.last} (session {c.last_session}), change "
-            f"{change:+d}: {verdict} (threshold {reliable} points); caseness (≥ {cut}) at start "
-            f"{'yes' if c.caseness_start else 'no'}, at end {'yes' if c.caseness_end else 'no'}.")
-
-
 def outcomes_section(doc: Doc, m: DitMap, o: Outcomes, client: bool) -> None:
+    """The scores' course; what they mean is said by `outcome_status`, word for word as everywhere else."""
     doc.h2("How you've been feeling (the questionnaires)" if client else "Outcome measures: PHQ-9 and GAD-7")
     if not any(s.phq9 is not None or s.gad7 is not None for s in o.sessions):
         doc.p("No scores recorded yet.")
         return
     doc.image(course_png(m, client=client), "PHQ-9 and GAD-7 by session")
-    doc.bullets([[_course_sentence(o.phq9, "PHQ-9", "Low mood (PHQ-9)", PHQ9_CASENESS, PHQ9_RELIABLE_CHANGE,
-                                   client)],
-                 [_course_sentence(o.gad7, "GAD-7", "Anxiety (GAD-7)", GAD7_CASENESS, GAD7_RELIABLE_CHANGE,
-                                   client)]])
-    if client:
-        if o.recovery:
-            doc.p("Both scores are now below the level at which services would usually offer help.")
-    else:
-        overall = []
-        if o.reliable_improvement is not None:
-            overall.append("reliable improvement" if o.reliable_improvement else
-                           "reliable deterioration" if o.reliable_deterioration else "no reliable change overall")
-        if o.recovery is not None:
-            overall.append("recovery (at caseness at the start, below it at the end)" if o.recovery
-                           else "not recovery by the NHS Talking Therapies definition")
-        if overall:
-            doc.p(("Overall: ", "b"), "; ".join(overall) + ".")
+    status = status_of(o)
+    doc.bullets([[ms.client if client else ms.clinician] for ms in status.measures])
+    doc.p(status.client if client else status.clinician)
     header = ["Session", "PHQ-9", "GAD-7"] if not client else ["Session", "Low mood (PHQ-9)", "Anxiety (GAD-7)"]
     doc.table(header, [[str(s.number), "—" if s.phq9 is None else str(s.phq9),
                         "—" if s.gad7 is None else str(s.gad7)] for s in o.sessions])

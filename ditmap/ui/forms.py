@@ -18,7 +18,7 @@ from ditmap.integrity import Problem
 from ditmap.model import DitMap, Pattern, Person, Relationship
 from ditmap.operations import AddItem, AgreePattern, Batch, RemoveItem, UpdateItem, new_id
 from ditmap.ui import common, edits, state
-from ditmap.ui.texts import closeness_word, corner_word, label
+from ditmap.ui.texts import PACED_HELP, closeness_word, corner_word, label
 from ditmap.vocab import (
     AFFECTS,
     CLOSENESS,
@@ -38,7 +38,7 @@ def _digest(item: Any) -> str:
 def _changes(item: Any, values: dict[str, Any]) -> dict[str, Any]:
     """Only the fields whose value differs from the stored item (JSON form)."""
     old = item.model_dump(mode="json")
-    return {k: v for k, v in values.items() if old.get(k) != v}
+    return {k: v for k, v in values.items() if old.get(k, getattr(item, k, None)) != v}
 
 
 def _L(field: str) -> str:
@@ -63,7 +63,7 @@ DIRECTION_WORDS = {"mutual": "both ways", "source_to_target": "from → to", "ta
 def _save_person(p: Person, fk: str) -> None:
     ss = st.session_state
     values = {"alias": ss[f"{fk}:alias"].strip(), "role": (ss[f"{fk}:role"] or "other").strip(),
-              "alive": bool(ss[f"{fk}:alive"]), "notes": ss[f"{fk}:notes"]}
+              "alive": bool(ss[f"{fk}:alive"]), "notes": ss[f"{fk}:notes"], "paced": bool(ss[f"{fk}:paced"])}
     changes = _changes(p, values)
     if changes:
         edits.apply(UpdateItem(kind="person", id=p.id, changes=changes), where=f"person:{p.id}")
@@ -84,6 +84,7 @@ def person_form(m: DitMap, p: Person) -> None:
         st.selectbox(_L("role"), common.with_extra(ROLES, p.role), index=common.with_extra(ROLES, p.role).index(p.role),
                      key=f"{fk}:role", accept_new_options=True)
         st.checkbox(_L("alive"), value=p.alive, key=f"{fk}:alive")
+        st.checkbox(_L("paced"), value=p.paced, key=f"{fk}:paced", help=PACED_HELP)
         st.text_area(_L("notes"), value=p.notes, key=f"{fk}:notes", height=90, max_chars=20_000)
         st.form_submit_button("Save", on_click=_save_person, args=(p, fk), type="primary", disabled=ro)
     edits.show_problems(where)
@@ -144,7 +145,8 @@ def _rel_values(fk: str) -> dict[str, Any]:
             "kind": (ss[f"{fk}:kind"] or "close").strip(), "direction": ss[f"{fk}:direction"],
             "intensity": int(ss[f"{fk}:intensity"]), "closeness": ss[f"{fk}:closeness"],
             "feelings": [f.strip() for f in ss[f"{fk}:feelings"] if f.strip()],
-            "communication_style": (ss[f"{fk}:communication_style"] or "").strip(), "notes": ss[f"{fk}:notes"]}
+            "communication_style": (ss[f"{fk}:communication_style"] or "").strip(), "notes": ss[f"{fk}:notes"],
+            "paced": bool(ss[f"{fk}:paced"])}
 
 
 def _save_relationship(r: Relationship | None, fk: str) -> None:
@@ -188,6 +190,7 @@ def relationship_form(m: DitMap, r: Relationship | None) -> None:
         c2.selectbox(_L("direction"), DIRECTIONS, index=DIRECTIONS.index(direction), key=f"{fk}:direction",
                      format_func=DIRECTION_WORDS.get)
         st.slider(_L("intensity"), 1, 5, r.intensity if r else 3, key=f"{fk}:intensity")
+        st.checkbox(_L("paced"), value=r.paced if r else False, key=f"{fk}:paced", help=PACED_HELP)
         feelings = list(r.feelings) if r else []
         st.multiselect(_L("feelings"), common.with_extra(AFFECTS, *feelings), default=feelings,
                        key=f"{fk}:feelings", accept_new_options=True)

@@ -67,16 +67,8 @@ def clip(text: str, limit: int) -> str:
 
 
 def arrow_of(r: Relationship) -> str | None:
-    """Where arrowheads go: toward the receiving end ("to" = the target), both ends, or none.
-
-    The direction of energy (Hartman's ecomap) is drawn for every kind; kinds whose genogram line
-    carries an arrow (controlling, abusive, neglectful) get one at both ends when mutual.
-    """
-    if r.direction == "source_to_target":
-        return "to"
-    if r.direction == "target_to_source":
-        return "from"
-    return "both" if style.line_style(r.kind).arrow else None
+    """Where arrowheads go: `style.arrow_ends`, the one rule shared with every export."""
+    return style.arrow_ends(r.kind, r.direction)
 
 
 def lit_strengths(m: DitMap, pattern_id: str | None) -> dict[str, int]:

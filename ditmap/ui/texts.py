@@ -25,6 +25,7 @@ PLAIN_LABELS: dict[str, str] = {
     "closeness": "how close it feels",
     "feelings": "feelings",
     "communication_style": "how you talk to each other",
+    "paced": "at my own pace",
     # pattern
     "title": "name",
     "self_representation": "how I feel about myself",
@@ -68,6 +69,10 @@ PAGE_TITLES: dict[str, tuple[str, str]] = {
     "sessions": ("Sessions", "How things are going"),
     "history": ("History", "History"),
 }
+
+
+PACED_HELP = ("At the client's own pace: texts for the client never invite exploring it, and the clinician's "
+              "suggestions say it is paced.")
 
 
 def label(field: str, client_view: bool) -> str:

@@ -9,6 +9,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from ditmap.analysis.outcomes import outcome_status
+from ditmap.exports.markdown import md
 from ditmap.model import DitMap
 from ditmap.operations import AddItem, RemoveItem, new_id
 from ditmap.ui import common, edits, state, tables, texts
@@ -62,6 +64,11 @@ def main() -> None:
         st.caption(f"Dashed lines: caseness (PHQ-9 {PHQ9_CASENESS}, GAD-7 {GAD7_CASENESS}). Bands: initial "
                    "1–4, middle 5–12, ending 13–16." if not cv else
                    "The dashed lines show where scores usually count as a problem. Lower is better.")
+    status = outcome_status(m)
+    if status.status != "no scores":
+        st.markdown("\n".join(f"- {md(line)}" for line in status.sentences(client=cv)),
+                    help=None if cv else "Caseness, reliable change and recovery as NHS Talking Therapies "
+                    "reads them; see docs/analysis.md.")
     if cv:
         st.subheader(texts.label("homework", True).capitalize(), anchor=False)
         shown = False
