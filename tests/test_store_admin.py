@@ -319,9 +319,10 @@ def test_cli_errors_are_one_line_and_exit_1(db, tmp_path, capsys, monkeypatch, a
 def test_cli_refuses_a_newer_store(db, capsys):
     open_store(db)
     conn = sqlite3.connect(db)
-    conn.execute("PRAGMA user_version = 3")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.commit()
     conn.close()
     code, _, err = run(capsys, "db", "list")
-    assert code == 1 and err.strip() == ("ditmap: this database was made by a newer ditmap (schema 3); "
-                                         "this ditmap understands up to 2 — update ditmap")
+    newer = SCHEMA_VERSION + 1
+    assert code == 1 and err.strip() == (f"ditmap: this database was made by a newer ditmap (schema {newer}); "
+                                         f"this ditmap understands up to {SCHEMA_VERSION} — update ditmap")
