@@ -98,10 +98,15 @@ class Identity:
     share_map: str | None = None  # a client's identity: the one map it may see
     share_id: str | None = None
     address: str = ""
+    operator: bool = False  # the command line on the server: whoever can run it can read the store file
 
     @classmethod
     def local(cls) -> Identity:
         return cls("therapist", frozenset({THERAPIST}), personal=True)
+
+    @classmethod
+    def cli_operator(cls) -> Identity:
+        return cls("operator", frozenset({ADMIN, THERAPIST}), operator=True, address="cli")
 
     @classmethod
     def client(cls, map_id: str, *, share_id: str | None = None, personal: bool = False,
@@ -116,4 +121,6 @@ class Identity:
     def role_label(self) -> str:
         if self.is_client:
             return CLIENT
+        if self.operator:
+            return "operator"
         return "+".join(r for r in ROLES if r in self.roles) or "none"

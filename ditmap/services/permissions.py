@@ -11,7 +11,9 @@ Roles (issue 12):
 - supervisor: the maps of therapists assigned to them: list, open (private notes included), history,
   comment; nothing else;
 - client (a share): the one shared map, in the client view: open, edit, client exports; nothing else;
-- personal mode (no accounts): the local therapist may do everything; a held client view is a client.
+- personal mode (no accounts): the local therapist may do everything; a held client view is a client;
+- the operator (the command line on the server, without `--as`): everything, recorded in the trail; whoever
+  can run it can read the store file anyway, so the file's permissions are what protect it.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ def decide(identity: Identity, action: Action, *, owner: str | None = None, supe
                     Action.EXPORT_CLINICIAN: "Only the client version can be downloaded here."}.get(action,
                                                                                                  NOT_YOURS)
         return None  # the map itself is checked by the caller (share_map)
-    if identity.personal:
+    if identity.personal or identity.operator:
         return None
     if action in ADMIN_ACTIONS:
         return None if ADMIN in identity.roles else "Only an administrator can do that."
@@ -87,7 +89,7 @@ class Gate:
             if map_id is not None and map_id != identity.share_map:
                 return NOT_YOURS
             return decide(identity, action)
-        if identity.personal or self.clinic is None:
+        if identity.personal or identity.operator or self.clinic is None:
             return decide(identity, action)
         owner = supervised = None
         if map_id is not None:
@@ -116,6 +118,6 @@ class Gate:
         """The maps this identity may see in a list, in the given order."""
         if identity.is_client:
             return []
-        if identity.personal or self.clinic is None:
+        if identity.personal or identity.operator or self.clinic is None:
             return list(map_ids)
         return [m for m in map_ids if self.refusal(identity, Action.LIST, m) is None]
