@@ -45,6 +45,11 @@ def open_map(identity: Identity, store: Store, map_id: str) -> None:
     clinic.record(identity, "open", map_id=map_id)
 
 
+def record(identity: Identity, store: Store, action: str, map_id: str) -> None:
+    """Record a change to a map's place in the list (rename, archive, delete …), after it was checked."""
+    services(store).record(identity, action, map_id=map_id)
+
+
 def check(identity: Identity, store: Store, action: Action, map_id: str | None = None) -> None:
     services(store).gate.check(identity, action, map_id)
 
