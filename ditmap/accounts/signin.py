@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
@@ -44,6 +45,7 @@ WRONG = ("That name and password did not work, or signing in is paused after sev
          "Try again, or wait 15 minutes.")
 WRONG_CODE = "That code did not work. Check the time on your phone and try the newest code."
 UNKNOWN = "(unknown name)"
+_FRESH = 1.0  # seconds a session read stays fresh in this process
 
 
 def token_hash(token: str) -> str:
@@ -90,6 +92,10 @@ class Accounts:
         self.policy = policy or Policy.from_env()
         self.hasher = hasher or passwords.HASHER
         self.now = clock
+        # A session read in the last `_FRESH` seconds is not read again (a page's rerun and the
+        # middleware both ask); sign-out, disable and password changes here drop it at once,
+        # and from another process (the CLI) they take effect within that time.
+        self._recent: dict[str, tuple[float, SessionRecord, Account | None]] = {}
         # Verified against when the name is unknown, so every refusal costs one verification.
         self._dummy_hash = self.hasher.hash(secrets.token_hex(16))
 
@@ -135,6 +141,7 @@ class Accounts:
     def set_disabled(self, name: str, disabled: bool, *, by: str = "operator") -> Account:
         account = replace(self.get(name), disabled=disabled)
         self.clinic.save_account(account)
+        self._forget(account=account.name)
         if disabled:
             self.clinic.delete_sessions(account=account.name)
         else:
@@ -152,6 +159,7 @@ class Accounts:
         account = replace(account, password_hash=passwords.hash_password(password, self.hasher),
                           password_changed_at=self.now())
         self.clinic.save_account(account)
+        self._forget(account=account.name)
         ended = self.clinic.delete_sessions(account=account.name, except_hash=keep)
         self.clinic.clear_failures(f"account:{account.name.lower()}")
         self._audit(by, "operator" if by == "operator" else ADMIN, "password-change",
@@ -169,6 +177,7 @@ class Accounts:
         """Forget the one-time-code app and recovery codes: the next sign-in sets them up again."""
         account = replace(self.get(name), totp_secret=None, totp_last_step=0, recovery_hashes=())
         self.clinic.save_account(account)
+        self._forget(account=account.name)
         self.clinic.delete_sessions(account=account.name)
         self._audit(by, "operator" if by == "operator" else ADMIN, "second-factor-reset",
                     detail=safe_id(account.name))
@@ -295,13 +304,25 @@ class Accounts:
         """
         if not token:
             return None
-        record = self.clinic.session(token_hash(token))
-        if record is None:
-            return None
+        digest = token_hash(token)
+        hit = self._recent.get(digest)
+        tick = time.monotonic()
+        if hit is not None and tick - hit[0] < _FRESH:
+            record, account = hit[1], hit[2]
+        else:
+            record = self.clinic.session(digest)
+            if record is None:
+                self._recent.pop(digest, None)
+                return None
+            account = self.clinic.account(record.account) if record.account else None
+            if len(self._recent) > 10_000:
+                self._recent.clear()
+            self._recent[digest] = (tick, record, account)
         now = self.now()
         if record.stage == CLIENT_STAGE:
-            share = self.clinic.share(record.share_id or "")
+            share = self.clinic.share(record.share_id or "")  # read every time: ending a share is at once
             if share is None or share.state(now) != "joined":
+                self._forget(record.token_hash)
                 self.clinic.delete_sessions(token_hash=record.token_hash)
                 return None
             ident = Identity.client(share.map_id, share_id=share.id, address=address or record.address)
@@ -309,8 +330,8 @@ class Accounts:
         if record.stage != SIGNED_IN or record.account is None:
             return None
         idle_ends = min(record.last_active + self.policy.idle, record.expires_at)
-        account = self.clinic.account(record.account)
         if now >= idle_ends or account is None or account.disabled:
+            self._forget(record.token_hash)
             self.clinic.delete_sessions(token_hash=record.token_hash)
             if account is not None:
                 self._audit(account.name, account.role_label(), "timeout", address=address or record.address,
@@ -325,6 +346,9 @@ class Accounts:
             return live
         record = replace(live.record, last_active=now)
         self.clinic.save_session(record)
+        hit = self._recent.get(record.token_hash)
+        if hit is not None:
+            self._recent[record.token_hash] = (hit[0], record, hit[2])
         return Live(record, live.identity, min(now + self.policy.idle, record.expires_at))
 
     def sign_out(self, token: str | None, *, address: str = "") -> None:
@@ -332,6 +356,7 @@ class Accounts:
         if not token:
             return
         record = self.clinic.session(token_hash(token))
+        self._forget(token_hash(token))
         if record is None:
             return
         self.clinic.delete_sessions(token_hash=record.token_hash)
@@ -340,7 +365,17 @@ class Accounts:
             self._audit(record.account, account.role_label() if account else "", "sign-out",
                         address=address or record.address)
 
+    def _forget(self, digest: str | None = None, *, account: str | None = None) -> None:
+        """Drop remembered sessions (one, or every one of an account) so the next read asks the store."""
+        if digest is not None:
+            self._recent.pop(digest, None)
+        if account is not None:
+            for key, (_t, record, _a) in list(self._recent.items()):
+                if (record.account or "").lower() == account.lower():
+                    self._recent.pop(key, None)
+
     def sign_out_everywhere(self, name: str, *, by: str) -> int:
+        self._forget(account=name)
         ended = self.clinic.delete_sessions(account=self.get(name).name)
         self._audit(by, ADMIN if by != name else self.get(name).role_label(), "sign-out-everywhere",
                     detail=f"{safe_id(name)}; {ended} sessions")

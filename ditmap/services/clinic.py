@@ -6,6 +6,7 @@ account exists and "clinic" from the first account on: one code path for both.
 
 from __future__ import annotations
 
+import time
 import weakref
 from dataclasses import dataclass
 
@@ -28,10 +29,15 @@ class Clinic:
     gate: Gate
     shares: Shares | None
     _clinic_mode: bool = False  # once on, it stays on for the life of the process
+    _personal_checked: float = -1e9
 
     def mode(self) -> str:
-        if not self._clinic_mode and self.records is not None and self.records.has_accounts():
-            self._clinic_mode = True
+        """Clinic mode from the first account on (seen within a second of `ditmap user add`)."""
+        if not self._clinic_mode and self.records is not None:
+            now = time.monotonic()
+            if now - self._personal_checked >= 1.0:
+                self._personal_checked = now
+                self._clinic_mode = self.records.has_accounts()
         return CLINIC if self._clinic_mode else PERSONAL
 
     def record(self, identity: Identity, action: str, *, map_id: str = "", detail: str = "",

@@ -18,6 +18,7 @@ Roles (issue 12):
 
 from __future__ import annotations
 
+import time
 from enum import StrEnum
 
 from ditmap.accounts.clinic_store import ClinicStore
@@ -79,10 +80,31 @@ def decide(identity: Identity, action: Action, *, owner: str | None = None, supe
 
 
 class Gate:
-    """`decide` over a clinic store (owners, assignments), recording every refusal in the audit trail."""
+    """`decide` over a clinic store (owners, assignments), recording every refusal in the audit trail.
 
-    def __init__(self, clinic: ClinicStore | None):
+    Who owns a map and who supervises whom is read from the store and kept for `ttl` seconds (a page's
+    rerun asks many times; an ended assignment or a new owner takes effect within that time).
+    """
+
+    def __init__(self, clinic: ClinicStore | None, *, ttl: float = 2.0):
         self.clinic = clinic
+        self.ttl = ttl
+        self._known: dict[tuple[str, str], tuple[float, str | None, bool]] = {}
+
+    def _relation(self, name: str, map_id: str) -> tuple[str | None, bool]:
+        """(the map's owner, whether `name` supervises that owner), from the store or the last `ttl` seconds."""
+        key = (name.lower(), map_id)
+        now = time.monotonic()
+        hit = self._known.get(key)
+        if hit is not None and now - hit[0] < self.ttl:
+            return hit[1], hit[2]
+        assert self.clinic is not None
+        owner = self.clinic.owner(map_id)
+        supervised = owner is not None and self.clinic.supervises(name, owner)
+        if len(self._known) > 4096:
+            self._known.clear()
+        self._known[key] = (now, owner, supervised)
+        return owner, supervised
 
     def refusal(self, identity: Identity, action: Action, map_id: str | None = None) -> str | None:
         if identity.is_client:
@@ -91,13 +113,12 @@ class Gate:
             return decide(identity, action)
         if identity.personal or identity.operator or self.clinic is None:
             return decide(identity, action)
-        owner = supervised = None
+        owner, supervised = None, False
         if map_id is not None:
-            owner = self.clinic.owner(map_id)
-            supervised = owner is not None and self.clinic.supervises(identity.name, owner)
+            owner, supervised = self._relation(identity.name, map_id)
         elif action in MAP_ACTIONS:  # no map named: e.g. "may I see the list at all"
             return None if identity.roles & {THERAPIST, SUPERVISOR} else NOT_YOURS
-        return decide(identity, action, owner=owner, supervised=bool(supervised))
+        return decide(identity, action, owner=owner, supervised=supervised)
 
     def allowed(self, identity: Identity, action: Action, map_id: str | None = None) -> bool:
         """A quiet question (e.g. whether to draw a button): not recorded."""
