@@ -180,3 +180,14 @@ def test_reset_second_factor_makes_the_next_sign_in_set_it_up_again(w):
     w.accounts.reset_second_factor("root")
     assert w.records.account("root").totp_secret is None
     assert w.accounts.sign_in("root", PASSWORD).stage == ENROL
+
+
+def test_a_therapist_may_turn_one_time_codes_on(w):
+    w.accounts.add("ann", PASSWORD, {THERAPIST})
+    secret = pyotp.random_base32()
+    with pytest.raises(AccountError, match="did not work"):
+        w.accounts.add_second_factor("ann", secret, "123456")
+    codes = w.accounts.add_second_factor("ann", secret, pyotp.TOTP(secret).at(w.clock.now))
+    assert len(codes) == 10
+    w.clock.advance(seconds=40)
+    assert w.accounts.sign_in("ann", PASSWORD).stage == CODE  # from now on, a code after the password

@@ -183,6 +183,19 @@ class Accounts:
                     detail=safe_id(account.name))
         return account
 
+    def add_second_factor(self, name: str, secret: str, code: str) -> tuple[str, ...]:
+        """A signed-in person (e.g. a therapist, for whom it is optional) sets up one-time codes: the first
+        code from their app confirms the secret. Returns the recovery codes (shown once)."""
+        account = self.get(name)
+        step = totp.accepted_step(secret, code, self.now(), 0)
+        if step is None:
+            raise AccountError("That code did not work. Scan the QR code again and enter the newest code.")
+        codes = tuple(totp.new_recovery_codes())
+        self.clinic.save_account(replace(account, totp_secret=secret, totp_last_step=step,
+                                         recovery_hashes=tuple(totp.recovery_hash(c) for c in codes)))
+        self._audit(account.name, account.role_label(), "second-factor-set-up")
+        return codes
+
     def assign(self, therapist: str, supervisor: str, *, by: str = "operator", undo: bool = False) -> None:
         t, s = self.get(therapist), self.get(supervisor)
         if THERAPIST not in t.roles:

@@ -12,7 +12,7 @@ import streamlit as st
 from ditmap.services import maps as map_services
 from ditmap.services.clinic import CLINIC
 from ditmap.services.permissions import Action, Refused
-from ditmap.ui import access, client_view, edits, share_panel, state
+from ditmap.ui import access, client_view, edits, my_account, share_panel, state
 from ditmap.ui.edits import escape_md as md
 
 
@@ -99,6 +99,7 @@ def _who(clinic_mode: bool) -> None:
     if clinic_mode:
         st.caption(md(f"Signed in as {who.name} ({who.role_label()})"))
         st.button("Sign out", key="sign_out", on_click=access.sign_out, icon=":material/logout:", width="stretch")
+        my_account.panel()
         return
     name = state.author_name()
     if st.button(md("Who is here" + (f": {name}" if name else "")), key="who_open", icon=":material/badge:",
