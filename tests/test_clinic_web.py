@@ -142,4 +142,4 @@ def test_a_share_link_is_redeemed_once_without_leaving_the_token_behind(store):
     new = c.shares.create(Identity("ann", frozenset({THERAPIST})), map_id)
     h, b = form({"code": new.code})
     status, headers, _ = call("POST", "/join", headers=h, body=b)
-    assert status == 303 and headers["location"] == ["/"]
+    assert status == 303 and headers["location"] == ["/"] and headers["referrer-policy"] == ["no-referrer"]

@@ -30,7 +30,8 @@ GO_TO_SIGNED_OUT = "<script>window.location.replace('/signout?why={why}');</scri
 
 def cookie_token() -> str | None:
     """The session token from the cookie (HttpOnly: only the server sees it)."""
-    return st.context.cookies.get(COOKIE)
+    value = st.context.cookies.get(COOKIE)
+    return value if isinstance(value, str) else None  # (a stand-in object outside a real server)
 
 
 def address() -> str:
