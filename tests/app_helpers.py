@@ -104,3 +104,31 @@ def _strings(value: Any) -> list[str]:
         return [t for v in value for t in _strings(v)]
     return []
 
+
+
+def clinic_session(monkeypatch, name: str, roles: set[str], *, owns: str | None = None,
+                   supervises: str | None = None) -> str:
+    """Clinic mode for the app's store, with `name` signed in: the app reads the session token through
+    `ditmap.ui.access.cookie_token` (AppTest cannot send cookies, so the test hands it over)."""
+    import datetime as dt
+
+    from argon2 import PasswordHasher
+
+    from ditmap.accounts.model import SessionRecord
+    from ditmap.accounts.signin import SIGNED_IN, Accounts, new_token, token_hash
+
+    records = store().clinic()
+    accounts = Accounts(records, hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    for who, their_roles in ((name, roles), *(((supervises, {"therapist"}),) if supervises else ())):
+        if records.account(who) is None:
+            accounts.add(who, "a long quiet river 42", their_roles)
+    if owns:
+        records.set_owner(owns, supervises or name)
+    if supervises:
+        records.assign(name, supervises)
+    token = new_token()
+    now = dt.datetime.now(dt.UTC)
+    records.add_session(SessionRecord(token_hash(token), SIGNED_IN, now, now, now + dt.timedelta(hours=1),
+                                      account=name))
+    monkeypatch.setattr("ditmap.ui.access.cookie_token", lambda: token)
+    return token

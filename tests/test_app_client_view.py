@@ -23,9 +23,17 @@ def _private_texts() -> list[str]:
     return notes
 
 
+PIN = "2468"
+
+
 def _switch_on(at):
+    """The therapist turns the client view on; the first time, they choose the PIN that switches it off."""
     at.toggle(key="client_view_toggle").set_value(True).run()
-    assert at.query_params.get("view") == "client"
+    if "client_view_new_pin" in [t.key for t in at.text_input]:
+        at.text_input(key="client_view_new_pin").input(PIN)
+        at.text_input(key="client_view_new_pin_again").input(PIN)
+        at.button(key="FormSubmitter:client_view_pin_form-Turn on").click().run()
+    assert store().clinic().setting("client_view_hold") == at.query_params["map"]  # held by the server
 
 
 def test_no_private_notes_and_no_jargon_on_any_client_page():
@@ -56,7 +64,7 @@ def test_client_view_stays_on_across_pages_and_refresh_and_hides_history():
     _switch_on(at)
     page(at, "sessions")
     assert [t.value for t in at.title] == ["How things are going"]
-    refreshed = app(map=map_id, view="client")  # a refresh: only the URL is left
+    refreshed = app(map=map_id)  # a refresh, without view=client in the address
     assert [t.value for t in refreshed.title] == ["Our map"]
     with pytest.raises(ValueError):
         refreshed.switch_page("ditmap/ui/pages/history.py")  # not a page in the client view
@@ -65,18 +73,21 @@ def test_client_view_stays_on_across_pages_and_refresh_and_hides_history():
     assert "who_open" not in [b.key for b in refreshed.button]
 
 
-def test_switching_off_needs_a_confirmation():
+def test_switching_off_needs_the_therapists_pin():
     at = app()
     open_sample(at)
     _switch_on(at)
     at.button(key="client_view_off").click().run()
-    assert at.query_params.get("view") == "client"  # still on: only asked
-    at.button(key="client_view_off_no").click().run()
-    assert at.query_params.get("view") == "client"
-    at.button(key="client_view_off").click().run()
-    at.button(key="client_view_off_yes").click().run()
-    assert "view" not in at.query_params
+    at.text_input(key="client_view_pin").input("0000")
+    at.button(key="FormSubmitter:client_view_off_form-Switch off").click().run()
+    assert [t.value for t in at.title] == ["Our map"]  # a wrong PIN: still on
+    assert "not right" in " ".join(e.value for e in at.sidebar.error)
+    at.text_input(key="client_view_pin").input(PIN)  # the form stays for another try
+    at.button(key="FormSubmitter:client_view_off_form-Switch off").click().run()
+    assert store().clinic().setting("client_view_hold") is None
     assert [t.value for t in at.title] == ["Map"]
+    _switch_on(at)  # the PIN is set once: the next time it goes straight on
+    assert [t.value for t in at.title] == ["Our map"]
 
 
 def test_client_exports_are_client_safe_only():
@@ -110,11 +121,13 @@ def test_user_text_is_never_markup():
             assert "\\<img" in value and "\\[link\\]" in value and "\\*\\*bold" in value, value
 
 
-def test_choosing_i_am_client_turns_the_client_view_on():
+def test_no_address_and_no_new_session_leaves_the_held_client_view():
     at = app()
-    open_sample(at)
-    at.button(key="who_open").click().run()
-    at.selectbox(key="who_role").set_value("client")
-    at.button(key="who_done").click().run()
-    assert at.query_params.get("view") == "client"
-    assert [t.value for t in at.title] == ["Our map"]
+    map_id = open_sample(at)
+    other = open_sample(app())
+    _switch_on(at)
+    for query in ({"view": "0"}, {"as": "therapist"}, {"map": other}, {}):
+        fresh = app(**query)  # another tab, an edited address, another map's address
+        assert [t.value for t in fresh.title] == ["Our map"], query
+        assert fresh.query_params["map"] == map_id
+        assert "history" not in str(fresh.main) and "home" not in [b.key for b in fresh.button]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from app_helpers import all_text, app, edit_table, focus_panel, new_map, open_sample, page, store
+from app_helpers import all_text, app, clinic_session, edit_table, focus_panel, new_map, open_sample, page, store
 
 from ditmap.operations import UpdateItem
 
@@ -211,14 +211,24 @@ def test_pattern_builder_adds_links_and_agrees_a_pattern():
     assert store().load(map_id)[0].patterns[0].status == "agreed"
 
 
-def test_supervisor_is_read_only_but_can_comment_and_resolve():
+def _supervisor(monkeypatch, map_id):
+    """A supervisor assigned to the map's therapist, signed in (clinic mode; `?as=` grants nothing now)."""
+    clinic_session(monkeypatch, "sue", {"supervisor"}, owns=map_id, supervises="ann")
+    return app(map=map_id)
+
+
+def test_supervisor_is_read_only_but_can_comment_and_resolve(monkeypatch):
     at = app()
     map_id = open_sample(at)
-    sup = app(map=map_id, **{"as": "supervisor"})
+    sup = _supervisor(monkeypatch, map_id)
     v = store().version(map_id)
     page(sup, "people")
     edit_table(sup, "person", {0: {"alias": "changed"}})
     assert store().version(map_id) == v
+    widened = app(map=map_id, **{"as": "therapist"})  # the old role switch in the address grants nothing
+    page(widened, "people")
+    edit_table(widened, "person", {0: {"alias": "changed"}})
+    assert store().version(map_id) == v and "undo" not in [b.key for b in widened.sidebar.button]
     page(sup, "history")
     m = store().load(map_id)[0]
     sup.selectbox(key="comment_form:anchor").set_value(("pattern", m.patterns[0].id))
@@ -231,10 +241,10 @@ def test_supervisor_is_read_only_but_can_comment_and_resolve():
     assert store().load(map_id)[0].comments[-1].status == "resolved"
 
 
-def test_supervisor_comments_on_the_item_selected_on_the_map():
+def test_supervisor_comments_on_the_item_selected_on_the_map(monkeypatch):
     at = app()
     map_id = open_sample(at)
-    sup = app(map=map_id, **{"as": "supervisor"})
+    sup = _supervisor(monkeypatch, map_id)
     m = store().load(map_id)[0]
     mum = next(p for p in m.people if p.role == "mother")
     sup.session_state["selected"] = ("person", mum.id)
@@ -264,10 +274,10 @@ def test_the_focus_panel_follows_the_map_as_it_changes():
     assert [i["label"] for i in focus_panel(at)["items"] if i["id"] == agreed.id] == ["Never quite enough"]
 
 
-def test_a_comment_on_a_pattern_from_the_patterns_page():
+def test_a_comment_on_a_pattern_from_the_patterns_page(monkeypatch):
     at = app()
     map_id = open_sample(at)
-    sup = app(map=map_id, **{"as": "supervisor"})
+    sup = _supervisor(monkeypatch, map_id)
     page(sup, "patterns")
     pt = store().load(map_id)[0].patterns[1]
     fk = f"comment:pattern:{pt.id}"

@@ -19,6 +19,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ditmap.cli.store_cmds",
     "ditmap.cli.analyze",
     "ditmap.cli.export_cmd",
+    "ditmap.cli.accounts_cmd",
+    "ditmap.cli.audit_cmd",
 )
 
 

@@ -30,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = dbsub.add_parser("list", help="list saved maps: id, name, version, last updated")
     _db_option(p)
+    _as_option(p)
     p.add_argument("--all", action="store_true", help="include archived and deleted maps")
     p.set_defaults(func=cmd_list)
 
@@ -53,13 +54,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="what FILE is: a .ditmap.json (default), a Kumu JSON blueprint, or CSV tables (.zip/folder)")
     p.add_argument("-o", "--output", metavar="OUT", type=Path, help="write a .ditmap.json file instead of importing")
     _db_option(p)
+    _as_option(p)
     p.set_defaults(func=cmd_import)
 
     p = subparsers.add_parser("export-map", help="write a saved map to a .ditmap.json file")
     p.add_argument("map_id", metavar="ID")
     p.add_argument("-o", "--output", metavar="FILE", type=Path, required=True)
     _db_option(p)
+    _as_option(p)
     p.set_defaults(func=cmd_export_map)
+
+
+def _as_option(p: argparse.ArgumentParser) -> None:
+    from ditmap.cli.identity import as_option
+
+    as_option(p)
+
+
+def _who(args: argparse.Namespace, store):  # type: ignore[no-untyped-def]
+    from ditmap.cli.identity import identity
+
+    return identity(args, store)
 
 
 def _fail(message: str) -> int:
@@ -80,6 +95,8 @@ def _guard(func):
             return func(args)
         except StoreError as err:
             return _fail(str(err))
+        except PermissionError as err:  # services.permissions.Refused: recorded in the audit trail
+            return _fail(str(err))
     run.__name__ = func.__name__
     run.__doc__ = func.__doc__
     return run
@@ -94,7 +111,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 @_guard
 def cmd_list(args: argparse.Namespace) -> int:
-    maps = _store(args).list_maps(include_archived=args.all, include_deleted=args.all)
+    from ditmap.services import maps as services
+
+    store = _store(args)
+    maps = services.list_maps(_who(args, store), store, include_archived=args.all, include_deleted=args.all)
     rows = [("ID", "NAME", "VERSION", "UPDATED")]
     for i in maps:
         name = i.name.replace("\n", " ").replace("\t", " ")
@@ -141,13 +161,23 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 0
     name = args.name or args.file.name.removesuffix(SUFFIX).removesuffix(".json").removesuffix(".zip") \
         or m.client.pseudonym
-    info = _store(args).create_map(name, m)
+    from ditmap.services import maps as services
+
+    store = _store(args)
+    who = _who(args, store)
+    if who.operator:
+        raise StoreError("clinic mode: a map belongs to a therapist; import it with --as THERAPIST")
+    info = services.create_map(who, store, name, m, how="import")
     print(info.id)
     return 0
 
 
 @_guard
 def cmd_export_map(args: argparse.Namespace) -> int:
-    out = _store(args).export_map(args.map_id, args.output)
+    from ditmap.services import maps as services
+
+    store = _store(args)
+    services.export(_who(args, store), store, args.map_id, "ditmap-json", client=False)
+    out = store.export_map(args.map_id, args.output)
     print(f"wrote {out}")
     return 0

@@ -11,9 +11,13 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ditmap.model import DitMap
 from ditmap.operations import Operation
+
+if TYPE_CHECKING:
+    from ditmap.accounts.clinic_store import ClinicStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +188,11 @@ class Store(ABC):
         m, _version = self.load(map_id)
         dump(m, Path(path))
         return Path(path)
+
+    def clinic(self) -> ClinicStore | None:
+        """Clinic mode's records (accounts, sessions, shares, ownership, audit) beside the maps, or None when
+        this backend keeps none (then only personal mode is possible)."""
+        return None
 
     def close(self) -> None:
         """Release whatever the store holds open (nothing by default); it stays usable."""

@@ -14,6 +14,9 @@ Schema history
      by a later undo or redo: the undo/redo stacks become two indexed queries) and `merged`;
      a `checkpoints` table (the whole map every `CHECKPOINT_EVERY` versions, so an old version is
      rebuilt from a nearby checkpoint, not from version 0); partial indexes for the stacks.
+  3  clinic mode (`CLINIC_STATEMENTS`): accounts, sign_in_failures, sessions, shares, map_owners,
+     supervision, settings, and the append-only `audit` table (triggers refuse UPDATE and DELETE).
+     Nothing else changes: a store without accounts stays in personal mode.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x4449544D  # "DITM"
 CHECKPOINT_EVERY = 50
 
@@ -77,6 +80,82 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 """
 
 
+CLINIC_STATEMENTS: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS accounts (
+        name                TEXT PRIMARY KEY COLLATE NOCASE,
+        roles               TEXT NOT NULL,
+        password_hash       TEXT NOT NULL,
+        created_at          TEXT NOT NULL,
+        password_changed_at TEXT NOT NULL,
+        disabled            INTEGER NOT NULL DEFAULT 0,
+        totp_secret         TEXT,
+        totp_last_step      INTEGER NOT NULL DEFAULT 0,
+        recovery_json       TEXT NOT NULL DEFAULT '[]'
+    )""",
+    "CREATE TABLE IF NOT EXISTS sign_in_failures (key TEXT NOT NULL, at TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS sign_in_failures_key ON sign_in_failures(key, at)",
+    """CREATE TABLE IF NOT EXISTS sessions (
+        token_hash     TEXT PRIMARY KEY,
+        stage          TEXT NOT NULL,
+        account        TEXT COLLATE NOCASE,
+        share_id       TEXT,
+        created_at     TEXT NOT NULL,
+        last_active    TEXT NOT NULL,
+        expires_at     TEXT NOT NULL,
+        address        TEXT NOT NULL DEFAULT '',
+        pending_secret TEXT
+    ) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS sessions_account ON sessions(account)",
+    "CREATE INDEX IF NOT EXISTS sessions_share ON sessions(share_id)",
+    """CREATE TABLE IF NOT EXISTS shares (
+        id          TEXT PRIMARY KEY,
+        map_id      TEXT NOT NULL,
+        created_by  TEXT NOT NULL,
+        token_hash  TEXT NOT NULL UNIQUE,
+        code_hash   TEXT NOT NULL UNIQUE,
+        created_at  TEXT NOT NULL,
+        redeem_by   TEXT NOT NULL,
+        minutes     INTEGER NOT NULL,
+        redeemed_at TEXT,
+        ends_at     TEXT,
+        ended_at    TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS shares_map ON shares(map_id)",
+    "CREATE TABLE IF NOT EXISTS map_owners (map_id TEXT PRIMARY KEY, account TEXT NOT NULL COLLATE NOCASE)",
+    """CREATE TABLE IF NOT EXISTS supervision (
+        supervisor TEXT NOT NULL COLLATE NOCASE,
+        therapist  TEXT NOT NULL COLLATE NOCASE,
+        PRIMARY KEY (supervisor, therapist)
+    )""",
+    "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS audit (
+        seq       INTEGER PRIMARY KEY,
+        at        TEXT NOT NULL,
+        actor     TEXT NOT NULL,
+        role      TEXT NOT NULL,
+        address   TEXT NOT NULL,
+        action    TEXT NOT NULL,
+        map_id    TEXT NOT NULL,
+        outcome   TEXT NOT NULL,
+        detail    TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash      TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS audit_map ON audit(map_id)",
+    """CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+       BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+       BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+)
+"""Clinic mode's tables, one statement each (trigger bodies hold semicolons, so no splitting on ';')."""
+
+
+def _migrate_2_to_3(conn: sqlite3.Connection, dumps_map: Callable[[object], str]) -> None:
+    """Add clinic mode's tables; maps and their history are untouched."""
+    for stmt in CLINIC_STATEMENTS:
+        conn.execute(stmt)
+
+
 class SchemaError(Exception):
     """The file is not a store this ditmap can open (the message says why and what to do)."""
 
@@ -114,7 +193,8 @@ def _migrate_1_to_2(conn: sqlite3.Connection, dumps_map: Callable[[object], str]
                              (map_id, version, dumps_map(m)))
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection, Callable[[object], str]], None]] = {1: _migrate_1_to_2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection, Callable[[object], str]], None]] = {
+    1: _migrate_1_to_2, 2: _migrate_2_to_3}
 """from-version → the function that brings a store at that version to the next one (inside one transaction)."""
 
 
@@ -155,6 +235,8 @@ def ensure_schema(conn: sqlite3.Connection, what: str, dumps_map: Callable[[obje
             for stmt in DDL.split(";"):
                 if stmt.strip():
                     conn.execute(stmt)
+            for stmt in CLINIC_STATEMENTS:
+                conn.execute(stmt)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('application', 'ditmap')")
             version = SCHEMA_VERSION

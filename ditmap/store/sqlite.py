@@ -27,6 +27,7 @@ import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ditmap.integrity import check_map
 from ditmap.model import DitMap
@@ -46,6 +47,9 @@ from ditmap.store.base import (
 from ditmap.store.diff import diff_maps
 from ditmap.store.merge import collides
 from ditmap.store.schema import CHECKPOINT_EVERY, SchemaError, check_openable, ensure_schema
+
+if TYPE_CHECKING:
+    from ditmap.store.clinic_sqlite import SqliteClinic
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +118,7 @@ class SqliteStore(Store):
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._clinic: SqliteClinic | None = None
         self._parsed: dict[str, tuple[str, DitMap]] = {}  # map id → (current text, parsed map); maps are frozen
         if self.path.is_dir():
             raise StoreError(f"{self.path} is a folder, not a store file")
@@ -149,6 +154,14 @@ class SqliteStore(Store):
         m = _loads_map(text)
         self._parsed[map_id] = (text, m)
         return m
+
+    def clinic(self) -> SqliteClinic:
+        """Clinic mode's records, kept in this same file (tables added by schema 3)."""
+        if self._clinic is None:
+            from ditmap.store.clinic_sqlite import SqliteClinic
+
+            self._clinic = SqliteClinic(self)
+        return self._clinic
 
     def close(self) -> None:
         """Release the idle connection. The store stays usable (each call opens its own connection)."""

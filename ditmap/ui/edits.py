@@ -20,7 +20,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ditmap.integrity import Problem
-from ditmap.operations import AddItem, Operation, OperationError, UpdateItem
+from ditmap.operations import Operation, OperationError
+from ditmap.services import maps as map_services
+from ditmap.services.permissions import Refused
 from ditmap.store.base import Conflict, Edit, StoreError
 from ditmap.ui import state
 
@@ -42,10 +44,6 @@ class Pending:
     theirs: tuple[Edit, ...]
 
 
-def _comment_only(op: Operation) -> bool:
-    return isinstance(op, (AddItem, UpdateItem)) and op.kind == "comment"
-
-
 def apply(op: Operation, *, where: str, base_version: int | None = None) -> bool:
     """Send one operation to the store for the open map; True when it was saved."""
     st.session_state.pop(_PROBLEMS + where, None)
@@ -54,8 +52,11 @@ def apply(op: Operation, *, where: str, base_version: int | None = None) -> bool
     if opened is None:
         _problems(where, [Problem("", "No map is open.")])
         return False
-    if state.read_only() and not _comment_only(op):
-        _problems(where, [Problem("", "Supervisor view is read-only; you can add and resolve comments.")])
+    who = state.identity()
+    try:  # a refusal (e.g. a supervisor editing) is said plainly and recorded; nothing is sent
+        map_services.check(who, state.store(), map_services.action_for(op), opened.id)
+    except Refused as refused:
+        _problems(where, [Problem("", str(refused))])
         return False
     try:
         sentence = op.describe(opened.map)
@@ -67,7 +68,10 @@ def apply(op: Operation, *, where: str, base_version: int | None = None) -> bool
     else:
         base = seen if seen is not None and seen <= opened.version else opened.version
     try:
-        applied = state.store().apply(opened.id, op, base_version=base, author=state.author())
+        applied = map_services.apply(who, state.store(), opened.id, op, base_version=base, author=state.author())
+    except Refused as refused:
+        _problems(where, [Problem("", str(refused))])
+        return False
     except OperationError as err:
         _problems(where, err.problems)
         return False
@@ -110,19 +114,22 @@ def escape_md(text: str) -> str:
 
 
 def undo() -> None:
-    _step(state.store().undo)
+    _step(redo=False)
 
 
 def redo() -> None:
-    _step(state.store().redo)
+    _step(redo=True)
 
 
-def _step(action) -> None:  # type: ignore[no-untyped-def]
+def _step(*, redo: bool) -> None:
     opened = state.current()
-    if opened is None or state.read_only():
+    if opened is None:
         return
     try:
-        applied = action(opened.id, author=state.author())
+        applied = map_services.step(state.identity(), state.store(), opened.id, redo=redo, author=state.author())
+    except Refused as refused:
+        st.session_state[NOTICE] = str(refused)
+        return
     except (StoreError, OperationError) as err:
         st.session_state[NOTICE] = f"Could not do that: {err}"
         return

@@ -1,5 +1,5 @@
-"""The frame around every page: navigation, the sidebar (who I am, client view, undo/redo, export,
-live updates), the conflict panel, and the page itself.
+"""The frame around every page: who is acting (`access`), navigation by what they may do, the sidebar
+(client view, undo/redo, export, sharing, live updates, sign-out), the conflict panel, and the page itself.
 """
 
 from __future__ import annotations
@@ -8,7 +8,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from ditmap.ui import client_view, edits, network_view, state, texts
+from ditmap.accounts.model import ADMIN
+from ditmap.services.permissions import Action
+from ditmap.ui import access, client_view, edits, network_view, state, texts
+from ditmap.ui.edits import escape_md
 from ditmap.ui.sidebar import sidebar
 
 PAGES_DIR = Path(__file__).parent / "pages"
@@ -39,15 +42,25 @@ def goto(page: str) -> None:
 def main() -> None:
     st.set_page_config(page_title="ditmap", page_icon="🕸️", layout="wide",
                        initial_sidebar_state="expanded")
+    who = access.resolve()
+    if who is None:
+        access.stop_without_identity()
+        return
     state.sync_url()
     cv = state.client_view()
     opened = state.current()
+    refused = st.session_state.pop(state.REFUSED, None)
 
-    names = [] if cv else ["home"]
+    maps_role = who.personal or who.operator or bool(who.roles - {ADMIN})
+    names = [] if cv or not maps_role else ["home"]
     if opened is not None:
-        names += ["map", "people", "relationships", "patterns", "sessions"] + ([] if cv else ["history"])
+        names += ["map", "people", "relationships", "patterns", "sessions"]
+        if not cv and state.may(Action.HISTORY, opened.id):
+            names.append("history")
+    if not cv and ADMIN in who.roles and not who.personal:
+        names += ["accounts", "audit"]
     names = names or ["home"]  # client view with no map open: a calm waiting page
-    default = "map" if opened is not None else "home"
+    default = "map" if opened is not None else names[0]
     pages = {name: _page(name, cv, default=name == default) for name in names}
     nav = st.navigation(list(pages.values()), position="sidebar")
     client_view.apply_style(network_view.preload_html() if nav is pages.get("map") else "")
@@ -57,6 +70,8 @@ def main() -> None:
         st.switch_page(pages[target])
 
     sidebar(opened)
+    if refused:
+        st.warning(escape_md(refused), icon=":material/block:")
     edits.conflict_panel()
     edits.notice()
     nav.run()

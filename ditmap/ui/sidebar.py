@@ -1,5 +1,6 @@
-"""The sidebar: who is at the keyboard, the client-view switch, undo/redo with the sentence of what
-they will do, exports, and the live-update poll.
+"""The sidebar: who is signed in (or the history name in personal mode), the client-view switch,
+undo/redo with the sentence of what they will do, exports, sharing with a client's device, the live
+update poll and the session watch.
 """
 
 from __future__ import annotations
@@ -8,7 +9,10 @@ from functools import lru_cache
 
 import streamlit as st
 
-from ditmap.ui import client_view, edits, state
+from ditmap.services import maps as map_services
+from ditmap.services.clinic import CLINIC
+from ditmap.services.permissions import Action, Refused
+from ditmap.ui import access, client_view, edits, my_account, share_panel, state
 from ditmap.ui.edits import escape_md as md
 
 
@@ -25,45 +29,47 @@ _WHO_DONE = "_who_done"
 
 
 def _who_done() -> None:
-    r = st.session_state.get("who_role", state.role())
-    state.set_role(r)
-    if r == "client":
-        state.set_client_view(True)
     state.set_author_name(str(st.session_state.get("who_name") or ""))
     st.session_state[_WHO_DONE] = True
 
 
 @st.dialog("Who is here")
 def _who_dialog() -> None:
-    """Who is at this device: the role (a supervisor reviews, read-only) and the name for the history.
+    """Personal mode: the name written into the history (a label only: it grants nothing).
 
     A dialog, drawn only when asked for: the sidebar is redrawn on every rerun of every page.
     """
-    st.selectbox("I am", state.ROLES, index=state.ROLES.index(state.role()), key="who_role")
     st.text_input("My name (for history)", value=state.author_name(), key="who_name", max_chars=60)
     st.button("Done", type="primary", key="who_done", on_click=_who_done)
     if st.session_state.pop(_WHO_DONE, False):
-        st.rerun()  # the whole page, in the new role
+        st.rerun()
 
 
 @st.dialog("Download")
 def _export_dialog(opened: state.Opened) -> None:
-    """Exports, drawn only when asked for; the client view offers client versions only."""
+    """Exports, drawn only when asked for; the client view (and anyone without clinician exports) gets
+    client versions only. Each export is checked and recorded before its bytes are made."""
     from ditmap.exports import FORMATS, ExportError, export_bytes
 
     cv = state.client_view()
+    clinician_ok = not cv and state.may(Action.EXPORT_CLINICIAN, opened.id)
     private = False
-    if not cv:
+    if clinician_ok:
         private = st.checkbox("Include private process notes", value=False, key="export_private",
                               help="Only in clinician exports; never in client versions.")
-    client_version = cv or st.checkbox("Client version (plain words, no private notes)", value=False,
-                                       key="export_client")
+    client_version = not clinician_ok or st.checkbox("Client version (plain words, no private notes)", value=False,
+                                                     key="export_client")
     formats = [f for f in FORMATS if f.client_safe] if client_version else list(FORMATS)
     names = {f.name: f for f in formats}
     fmt = st.selectbox("Format", list(names), format_func=lambda n: names[n].label, key="export_format")
     f = names.get(fmt) or formats[0]
     pattern = st.session_state.get("highlight_pattern")
     pattern = pattern if pattern in opened.map.patterns_by_id else None
+    try:
+        map_services.export(state.identity(), state.store(), opened.id, f.name, client=client_version)
+    except Refused as refused:
+        st.error(md(str(refused)))
+        return
     try:
         with st.spinner("Preparing…"):
             data, name, mime = export_bytes(opened.map, f.name, client=client_version,
@@ -83,32 +89,45 @@ def live(map_id: str) -> None:
     try:
         v = state.store().version(map_id)
     except Exception:  # the map was deleted meanwhile: the next full run says so
-        st.rerun()
+        access.poll_rerun()
         return
     if v != state.seen_version():
-        st.rerun()
+        access.poll_rerun()
+
+
+def _who(clinic_mode: bool) -> None:
+    who = state.identity()
+    if clinic_mode:
+        st.caption(md(f"Signed in as {who.name} ({who.role_label()})"))
+        st.button("Sign out", key="sign_out", on_click=access.sign_out, icon=":material/logout:", width="stretch")
+        my_account.panel()
+        return
+    name = state.author_name()
+    if st.button(md("Who is here" + (f": {name}" if name else "")), key="who_open", icon=":material/badge:",
+                 width="stretch", help="The name written into the history (a label only)."):
+        _who_dialog()
 
 
 def sidebar(opened: state.Opened | None) -> None:
     cv = state.client_view()
+    who = state.identity()
+    clinic_mode = access.clinic().mode() == CLINIC
     with st.sidebar:
+        if clinic_mode:
+            access.watch(1.0 if who.is_client else 5.0)  # a client's device leaves within 2 s of "End sharing"
         if opened is not None:
-            # First in the sidebar: a fragment snapshots the layout so far, which is cheapest when small.
+            # Early in the sidebar: a fragment snapshots the layout so far, which is cheapest when small.
             live(opened.id)  # draws nothing: a tick costs the browser only the run's start and end messages
             # The map's name and its saved state as one element (each element costs every rerun).
             st.markdown(f"### {md(opened.map.client.pseudonym if cv else opened.name)}\n"
                         f":small[:gray[Saved · version {opened.version}]]",
                         help="Every change is saved at once. The map follows other devices live.")
         st.session_state.pop(_WHO_DONE, None)
-        if not cv:
-            name = state.author_name()
-            if st.button(md(f"I am: {state.role()}" + (f" · {name}" if name else "")), key="who_open",
-                         icon=":material/badge:", width="stretch",
-                         help="Who is at this device: the role, and the name written into the history."):
-                _who_dialog()
-            if state.read_only():
-                st.caption("Supervisor: read-only; you can comment on the History page.")
-        client_view.switch()
+        if not who.is_client:
+            _who(clinic_mode)
+            if opened is not None and state.read_only():
+                st.caption("Supervision: read-only; you can comment on the map and on the History page.")
+        client_view.switch(opened)
         if opened is None:
             return
         if not state.read_only():
@@ -124,5 +143,10 @@ def sidebar(opened: state.Opened | None) -> None:
                       help=redo_help, shortcut="Alt+Y", width="stretch")
             if undo and not cv:
                 st.caption(f"Undo will: {md(undo)}")
-        if st.button("Download…", icon=":material/download:", key="export_open", width="stretch"):
+        if state.may(Action.EXPORT_CLIENT, opened.id) and st.button(
+                "Download…", icon=":material/download:", key="export_open", width="stretch"):
             _export_dialog(opened)
+        if clinic_mode and not cv and state.may(Action.SHARE, opened.id):
+            share_panel.panel(opened)
+        if who.is_client and clinic_mode:
+            st.caption("You are joined to this session by your therapist.")

@@ -1,9 +1,10 @@
-"""Per-browser-session state: the store, the open map, who is at the keyboard, the client-view flag.
+"""Per-browser-session state: the store, the open map, who is acting, the client view.
 
-What must survive a refresh lives in the URL query parameters (`?map=ID&view=client&as=ROLE`),
-everything else in `st.session_state`. Streamlit may drop query parameters when the page changes,
-so `sync_url()` copies them both ways on every run: the URL wins when it has a value (a refresh, a
-pasted link), the session otherwise (after a page switch).
+Who is acting (`identity()`) comes from the server: a signed-in session or a client share (clinic mode),
+the local therapist or the held client view (personal mode); see `ditmap.ui.access`. Nothing in the
+address widens it: `?map=ID` asks to open a map (the permission check decides, and a client always has
+their one map), and `view=`/`as=` are ignored. The open map survives a refresh through `?map=`;
+Streamlit may drop query parameters when the page changes, so `sync_url()` copies it both ways.
 """
 
 from __future__ import annotations
@@ -15,15 +16,18 @@ from functools import cache
 
 import streamlit as st
 
+from ditmap.accounts.model import Identity
 from ditmap.model import DitMap
+from ditmap.services import maps as map_services
+from ditmap.services.permissions import Action, Refused
 from ditmap.store import open_store
 from ditmap.store.base import MapNotFound, Store
 
-ROLES: tuple[str, ...] = ("therapist", "client", "supervisor")
-
 _MAP = "map_id"
-_VIEW = "client_view"
-_ROLE = "role"
+_VIEW = "client_view_preview"  # clinic mode: a therapist previewing the client view on their own screen
+_IDENTITY = "_identity"
+_OPENED_AS = "_opened_as"  # (who, map id) of the last opening checked and recorded
+REFUSED = "_refused"
 _AUTHOR = "author_name"
 _LOADED = "_loaded_map"
 _CHECKED_AT = "_version_checked_at"
@@ -46,46 +50,49 @@ def db_key() -> str:
     return os.environ.get("DITMAP_DB") or ""
 
 
+def identity() -> Identity:
+    """Who is acting in this run (set by `ditmap.ui.access.resolve` at the start of every run)."""
+    who = st.session_state.get(_IDENTITY)
+    return who if isinstance(who, Identity) else Identity.local()
+
+
+def set_identity(who: Identity | None) -> None:
+    st.session_state[_IDENTITY] = who
+
+
 def sync_url() -> None:
-    """Keep the open map, the client-view flag and the role in the URL and the session in step."""
+    """Keep the open map in the URL and the session in step (a client's map is fixed by the share)."""
     ss, qp = st.session_state, st.query_params
+    for ignored in ("view", "as"):  # addresses from before: they grant nothing now
+        qp.pop(ignored, None)
+    who = identity()
+    if who.is_client:
+        if ss.get(_MAP) != who.share_map:
+            ss[_MAP] = who.share_map
+            ss.pop(_LOADED, None)
+        if qp.get("map") != who.share_map:
+            qp["map"] = who.share_map or ""
+        return
     if "map" in qp:
+        if qp["map"] != ss.get(_MAP):
+            ss.pop(_LOADED, None)
         ss[_MAP] = qp["map"]
     elif ss.get(_MAP):
         qp["map"] = ss[_MAP]
-    if "view" in qp:
-        ss[_VIEW] = qp["view"] == "client"
-    elif ss.get(_VIEW):
-        qp["view"] = "client"
-    if qp.get("as") in ROLES:
-        ss[_ROLE] = qp["as"]
-    elif ss.get(_ROLE, "therapist") != "therapist":
-        qp["as"] = ss[_ROLE]
 
 
 def client_view() -> bool:
-    return bool(st.session_state.get(_VIEW, False))
+    """A client (through a share or the held client view), or a therapist previewing it (clinic mode)."""
+    return identity().is_client or bool(st.session_state.get(_VIEW, False))
 
 
-def set_client_view(on: bool) -> None:
+def set_preview(on: bool) -> None:
     st.session_state[_VIEW] = on
-    if on:
-        st.query_params["view"] = "client"
-    else:
-        st.query_params.pop("view", None)
 
 
-def role() -> str:
-    r = st.session_state.get(_ROLE, "therapist")
-    return r if r in ROLES else "therapist"
-
-
-def set_role(r: str) -> None:
-    st.session_state[_ROLE] = r
-    if r == "therapist":
-        st.query_params.pop("as", None)
-    else:
-        st.query_params["as"] = r
+def may(action: Action, map_id_: str | None = None) -> bool:
+    """Whether the acting identity may do `action` on the open map (or `map_id_`): a quiet question."""
+    return map_services.allowed(identity(), store(), action, map_id_ if map_id_ is not None else map_id())
 
 
 def author_name() -> str:
@@ -98,22 +105,32 @@ def set_author_name(name: str) -> None:
 
 
 def author() -> str:
-    """The name written into history: the name given in "Who is here", else the role."""
-    return author_name() or role()
+    """The name written into history: the account (clinic mode), "client", or the name given in "Who is here"."""
+    who = identity()
+    if who.is_client:
+        return "client"
+    if not who.personal:
+        return who.name
+    return author_name() or "therapist"
 
 
 def read_only() -> bool:
-    """Supervisors review: they may comment, nothing else."""
-    return role() == "supervisor"
+    """Whether this identity may not edit the open map (a supervisor reviews: comments only)."""
+    mid = map_id()
+    return mid is not None and not may(Action.EDIT, mid)
 
 
 def map_id() -> str | None:
+    who = identity()
+    if who.is_client:
+        return who.share_map
     return st.session_state.get(_MAP) or None
 
 
 def open_map(mid: str | None) -> None:
     st.session_state[_MAP] = mid
     st.session_state.pop(_LOADED, None)
+    st.session_state.pop(_OPENED_AS, None)
     if mid:
         st.query_params["map"] = mid
     else:
@@ -149,6 +166,19 @@ def current(*, recheck: bool = True) -> Opened | None:
     mid = map_id()
     if not mid:
         return None
+    who = identity()
+    first = st.session_state.get(_OPENED_AS) != (who, mid)
+    if recheck or first:
+        try:  # checked on every run (an assignment may end); recorded once per opening
+            if first:
+                map_services.open_map(who, store(), mid)
+            else:
+                map_services.check(who, store(), Action.OPEN, mid)
+        except Refused as refused:
+            st.session_state[REFUSED] = str(refused)
+            open_map(None)
+            return None
+        st.session_state[_OPENED_AS] = (who, mid)
     if not recheck:
         known: Opened | None = st.session_state.get(_LOADED)
         if known is not None and known.id == mid:
@@ -171,6 +201,11 @@ def current(*, recheck: bool = True) -> Opened | None:
     opened = Opened(mid, v, m, info.name)
     st.session_state[_LOADED] = opened
     return opened
+
+
+def create_map(name: str, m: DitMap, *, how: str = "new") -> str:
+    """A new map (owned by the creating therapist in clinic mode); returns its id."""
+    return map_services.create_map(identity(), store(), name, m, how=how).id
 
 
 def remember(opened: Opened) -> None:

@@ -68,6 +68,8 @@ PAGE_TITLES: dict[str, tuple[str, str]] = {
     "patterns": ("Patterns", "The pattern we're working on"),
     "sessions": ("Sessions", "How things are going"),
     "history": ("History", "History"),
+    "accounts": ("Accounts", "Accounts"),
+    "audit": ("Audit trail", "Audit trail"),
 }
 
 

@@ -100,3 +100,18 @@ def all_frames_eval(page: Page, expression: str) -> list:
         except Exception as err:  # a frame that navigated away mid-way
             out.append(f"error: {err}")
     return out
+
+
+CLIENT_VIEW_PIN = "2468"
+
+
+def client_view_on(page: Page, pin: str = CLIENT_VIEW_PIN) -> None:
+    """Switch the (personal-mode) client view on as the therapist does; the first time, choose the PIN."""
+    page.get_by_text("Client view", exact=True).click()
+    wait_idle(page)
+    new_pin = page.get_by_label("New PIN")
+    if new_pin.count():
+        new_pin.fill(pin)
+        page.get_by_label("The same PIN again").fill(pin)
+        page.get_by_role("button", name="Turn on").click()
+        wait_idle(page)

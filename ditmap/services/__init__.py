@@ -1,0 +1,1 @@
+"""Use cases between the faces (pages, routes, CLI) and the store: who may do what lives here."""

@@ -1,0 +1,87 @@
+"""Map use cases that every face shares, each taking the acting identity: list, create, open, edit,
+export. Each asks the gate first (a refusal raises `Refused` and is recorded) and records what was done
+in the audit trail (clinic mode): ids, versions and format names only, never the map's content.
+"""
+
+from __future__ import annotations
+
+from ditmap.accounts.model import Identity
+from ditmap.model import DitMap
+from ditmap.operations import AddItem, Operation, UpdateItem
+from ditmap.services.clinic import CLINIC, services
+from ditmap.services.permissions import Action
+from ditmap.store.base import Applied, MapInfo, Store
+
+
+def action_for(op: Operation) -> Action:
+    """A comment (adding or resolving one) is COMMENT; every other operation is EDIT."""
+    if isinstance(op, (AddItem, UpdateItem)) and op.kind == "comment":
+        return Action.COMMENT
+    return Action.EDIT
+
+
+def list_maps(identity: Identity, store: Store, **kwargs: bool) -> list[MapInfo]:
+    """The saved maps this identity may see (a client sees none: they have their one map)."""
+    infos = store.list_maps(**kwargs)
+    visible = set(services(store).gate.visible(identity, [i.id for i in infos]))
+    return [i for i in infos if i.id in visible]
+
+
+def create_map(identity: Identity, store: Store, name: str, m: DitMap, *, how: str = "new") -> MapInfo:
+    """A new map owned by the creating therapist (in clinic mode)."""
+    clinic = services(store)
+    clinic.gate.check(identity, Action.CREATE)
+    info = store.create_map(name, m, author=identity.name)
+    if clinic.mode() == CLINIC and clinic.records is not None and not identity.personal:
+        clinic.records.set_owner(info.id, identity.name)
+    clinic.record(identity, "create", map_id=info.id, detail=how)
+    return info
+
+
+def open_map(identity: Identity, store: Store, map_id: str) -> None:
+    """Check and record one opening of a map (call once per opening, not per poll)."""
+    clinic = services(store)
+    clinic.gate.check(identity, Action.OPEN, map_id)
+    clinic.record(identity, "open", map_id=map_id)
+
+
+def record(identity: Identity, store: Store, action: str, map_id: str) -> None:
+    """Record a change to a map's place in the list (rename, archive, delete …), after it was checked."""
+    services(store).record(identity, action, map_id=map_id)
+
+
+def check(identity: Identity, store: Store, action: Action, map_id: str | None = None) -> None:
+    services(store).gate.check(identity, action, map_id)
+
+
+def allowed(identity: Identity, store: Store, action: Action, map_id: str | None = None) -> bool:
+    return services(store).gate.allowed(identity, action, map_id)
+
+
+def apply(identity: Identity, store: Store, map_id: str, op: Operation, *, base_version: int,
+          author: str = "") -> Applied:
+    """Apply one operation as `identity` (EDIT, or COMMENT for comments); recorded with its version."""
+    clinic = services(store)
+    action = action_for(op)
+    clinic.gate.check(identity, action, map_id)
+    applied = store.apply(map_id, op, base_version=base_version, author=author or identity.name)
+    clinic.record(identity, str(action), map_id=map_id, detail=f"version {applied.version} ({op.op})")
+    return applied
+
+
+def step(identity: Identity, store: Store, map_id: str, *, redo: bool = False, author: str = "") -> Applied | None:
+    """Undo or redo the map's last edit (an edit like any other)."""
+    clinic = services(store)
+    clinic.gate.check(identity, Action.EDIT, map_id)
+    applied = (store.redo if redo else store.undo)(map_id, author=author or identity.name)
+    if applied is not None:
+        detail = f"version {applied.version} ({'redo' if redo else 'undo'})"
+        clinic.record(identity, "edit", map_id=map_id, detail=detail)
+    return applied
+
+
+def export(identity: Identity, store: Store, map_id: str, fmt: str, *, client: bool) -> None:
+    """Check and record one export (format, clinician or client version) before its bytes are made."""
+    clinic = services(store)
+    clinic.gate.check(identity, Action.EXPORT_CLIENT if client else Action.EXPORT_CLINICIAN, map_id)
+    clinic.record(identity, "export", map_id=map_id, detail=f"{fmt[:20]} {'client' if client else 'clinician'}")

@@ -1,0 +1,23 @@
+"""What `streamlit_app.py` hands to `st.App`: our routes, our middleware, and the offline guard.
+
+(`streamlit run` finds the app by reading `app = st.App(...)` in the script's source, so the call itself
+stays in streamlit_app.py.)
+"""
+
+from __future__ import annotations
+
+from starlette.middleware import Middleware
+
+from ditmap.web.middleware import Guard
+from ditmap.web.offline import no_outward_lookups
+from ditmap.web.routes import ROUTES
+
+MIDDLEWARE = [Middleware(Guard)]
+
+
+def prepare() -> None:
+    """Before the server answers anything: make sure it never looks outward for its own address."""
+    no_outward_lookups()
+
+
+__all__ = ["MIDDLEWARE", "ROUTES", "prepare"]

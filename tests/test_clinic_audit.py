@@ -1,0 +1,99 @@
+"""The audit trail: append-only, hash-chained; `verify` names the first changed, deleted or reordered row."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+
+from ditmap.audit import AuditEntry, verify
+from ditmap.store.base import StoreError
+from tests.clinic_support import World
+
+
+@pytest.fixture
+def w(tmp_path):
+    w = World(tmp_path / "clinic.sqlite3")
+    for i in range(6):
+        w.records.append_audit(AuditEntry("ann", "therapist", "edit", map_id="m-1", detail=f"version {i + 1}"))
+    return w
+
+
+def _tamper(w, *sql: str) -> None:
+    """What someone with the file could do: drop the guards and rewrite rows."""
+    conn = sqlite3.connect(w.store.path, isolation_level=None)
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute("DROP TRIGGER audit_no_delete")
+    for s in sql:
+        conn.execute(s)
+    conn.close()
+
+
+def _verdict(w):
+    return verify(w.records.audit_rows(), w.records.audit_head())
+
+
+def test_an_intact_trail_verifies(w):
+    v = _verdict(w)
+    assert v.ok and v.rows == 6
+
+
+def test_rows_cannot_be_updated_or_deleted_through_sqlite(w):
+    conn = sqlite3.connect(w.store.path, isolation_level=None)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("UPDATE audit SET actor = 'eve' WHERE seq = 2")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM audit WHERE seq = 2")
+    conn.close()
+
+
+def test_a_changed_row_is_named(w):
+    _tamper(w, "UPDATE audit SET actor = 'eve' WHERE seq = 3")
+    v = _verdict(w)
+    assert not v.ok and v.bad_seq == 3 and "changed" in v.message
+
+
+def test_a_deleted_row_is_found(w):
+    _tamper(w, "DELETE FROM audit WHERE seq = 4")
+    v = _verdict(w)
+    assert not v.ok and v.bad_seq == 5
+
+
+def test_reordered_rows_are_found(w):
+    _tamper(w, "UPDATE audit SET seq = 100 WHERE seq = 2", "UPDATE audit SET seq = 2 WHERE seq = 3",
+            "UPDATE audit SET seq = 3 WHERE seq = 100")
+    v = _verdict(w)
+    assert not v.ok and v.bad_seq == 2
+
+
+def test_rows_removed_from_the_end_are_found(w):
+    _tamper(w, "DELETE FROM audit WHERE seq = 6")
+    v = _verdict(w)
+    assert not v.ok and "end" in v.message
+
+
+def test_concurrent_appends_keep_one_chain(w):
+    def work(n: int) -> None:
+        for i in range(15):
+            w.records.append_audit(AuditEntry(f"t{n}", "therapist", "open", map_id=f"m-{i}"))
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    v = _verdict(w)
+    assert v.ok and v.rows == 6 + 60
+
+
+def test_free_text_cannot_smuggle_characters_into_ids(w):
+    row = w.records.append_audit(AuditEntry("ann\nFAKE ROW", "therapist", "open", map_id="m-1;<script>"))
+    assert "\n" not in row.actor and "<" not in row.map_id
+
+
+def test_the_store_refuses_reads_of_a_file_that_is_not_a_store(tmp_path):
+    bad = tmp_path / "x.sqlite3"
+    bad.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(StoreError):
+        World(bad)
