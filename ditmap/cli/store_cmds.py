@@ -1,6 +1,6 @@
 """Store commands: `ditmap db init|list|backup|restore`, `ditmap import FILE`, `ditmap export-map ID -o FILE`.
 
-Every command takes `--db PATH` (else `$DITMAP_DB`, else the per-user default, see docs/store.md).
+Every command takes `--db PATH|URL` (else `$DITMAP_DB`, else the per-user default, see docs/store.md).
 A failure prints one clear line per problem on stderr and exits 1; nothing clinical is printed
 beyond what the user asked for (map names in `db list`).
 """
@@ -15,8 +15,10 @@ from ditmap.store.base import StoreError
 
 
 def _db_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", metavar="PATH", type=Path, default=None,
-                   help="the store file (default: $DITMAP_DB, else ~/.local/share/ditmap/ditmap.sqlite3)")
+    # str, not Path: Path() would turn "postgresql://host/db" into "postgresql:/host/db".
+    p.add_argument("--db", metavar="PATH|URL", default=None,
+                   help="the store: a SQLite file or a postgresql:// URL "
+                        "(default: $DITMAP_DB, else ~/.local/share/ditmap/ditmap.sqlite3)")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -88,7 +90,7 @@ def _guard(func):
 @_guard
 def cmd_init(args: argparse.Namespace) -> int:
     store = _store(args)
-    print(f"store ready: {store.path}")
+    print(f"store ready: {store.location}")
     return 0
 
 
@@ -121,7 +123,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     store = _store(args)
     store.restore(args.path)
-    print(f"restored {store.path} from {args.path} ({len(store.list_maps(include_archived=True))} maps)")
+    print(f"restored {store.location} from {args.path} ({len(store.list_maps(include_archived=True))} maps)")
     return 0
 
 
