@@ -515,3 +515,16 @@ def test_collision_rule(mine, theirs, expected):
     from ditmap.store.merge import collides
 
     assert collides(mine, theirs) is expected
+
+
+def test_a_nul_character_in_text_is_kept_in_the_map_and_stored_on_both_back_ends(store):
+    """PostgreSQL's text cannot hold NUL: the map (JSON) keeps it exactly; sentences and names show U+FFFD."""
+    mid = store.create_map("K.\x00", DitMap()).id
+    a = store.apply(mid, AddItem(kind="pattern", item={"id": "pt", "title": "null\x00byte"}), base_version=0,
+                    author="T\x00")
+    assert store.load(mid)[0].patterns_by_id["pt"].title == "null\x00byte"
+    assert "\x00" not in a.edit.sentence and "null\ufffdbyte" in a.edit.sentence
+    assert store.history(mid)[0] == a.edit and a.edit.author == "T\ufffd"
+    assert store.info(mid).name == "K.\ufffd"
+    store.snapshot(mid, "end\x00")
+    assert [s.name for s in store.snapshots(mid)] == ["end\ufffd"]

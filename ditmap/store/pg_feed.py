@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 import psycopg
@@ -25,6 +26,7 @@ log = logging.getLogger("ditmap.store.postgres")
 
 CHANNEL = "ditmap_versions"
 HEARTBEAT_S = 5.0  # how often an idle listener checks its connection (one tiny query per process)
+WAKE_S = 1.0  # how often the thread looks up from waiting (to stop soon after close())
 RETRY_S = (0.1, 0.25, 0.5, 1.0, 2.0)  # waits between reconnection attempts (then 2 s each)
 
 
@@ -109,12 +111,14 @@ class VersionFeed:
                     attempt = 0
                     self._ready.set()
                     log.info("version feed listening (connection %d)", self.connects)
+                    checked = time.monotonic()
                     while not self._stop.is_set():
-                        for note in conn.notifies(timeout=HEARTBEAT_S):
+                        for note in conn.notifies(timeout=WAKE_S):
                             self._handle(note.payload)
-                        if not self._stop.is_set():
+                        if time.monotonic() - checked >= HEARTBEAT_S and not self._stop.is_set():
                             conn.execute("SELECT 1")  # a dead connection shows here if no notification came
                             self.heartbeats += 1
+                            checked = time.monotonic()
             except (psycopg.Error, OSError) as err:
                 log.warning("version feed lost its connection (%s); reconnecting", type(err).__name__)
             finally:

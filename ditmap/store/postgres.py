@@ -107,6 +107,7 @@ class PostgresStore(SqlStore):
         self._pid = os.getpid()
         self._pool_obj: ConnectionPool | None = None
         self._feed_obj: VersionFeed | None = None
+        self._inherited: list[object] = []
         try:
             raw = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, application_name="ditmap")
         except psycopg.Error as err:
@@ -133,9 +134,14 @@ class PostgresStore(SqlStore):
     # --- connections -------------------------------------------------------------------------------
 
     def _forked(self) -> bool:
-        """After a fork the parent's pool and listener thread are not ours: start fresh ones (never close theirs)."""
+        """After a fork the parent's pool and listener are not ours: start fresh ones, and never close theirs.
+
+        Their objects are kept alive (`_inherited`), not dropped: freeing an inherited connection would
+        send the server a goodbye on the parent's socket and cut the parent off.
+        """
         if self._pid != os.getpid():
             self._pid = os.getpid()
+            self._inherited.extend(x for x in (self._pool_obj, self._feed_obj) if x is not None)
             self._pool_obj = None
             self._feed_obj = None
             return True

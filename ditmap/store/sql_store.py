@@ -88,10 +88,19 @@ def _edit(row: Sequence) -> Edit:
                 author=row[4], at=_time(row[5]), undo_of=row[6], redo_of=row[7], merged=bool(row[8]))
 
 
+def plain_text(text: str) -> str:
+    """Text as every back end stores it: NUL (which PostgreSQL's text cannot hold) shown as U+FFFD.
+
+    Only for the store's own columns (sentences, authors, names); map content travels as JSON, where
+    NUL is escaped and kept exactly.
+    """
+    return text.replace("\x00", "\ufffd")
+
+
 def clean_name(name: str) -> str:
     if not isinstance(name, str) or not name.strip():
         raise StoreError("a map needs a name")
-    name = name.strip()
+    name = plain_text(name.strip())
     if len(name) > NAME_MAX:
         raise StoreError(f"a name can be at most {NAME_MAX} characters (this one has {len(name)})")
     return name
@@ -290,6 +299,7 @@ class SqlStore(Store):
                inverse: Operation, touches: Iterable[Touch], sentence: str, author: str, *,
                undo_of: int | None = None, redo_of: int | None = None, merged: bool = False) -> Applied:
         now = _now()
+        sentence, author = plain_text(sentence), plain_text(author)
         text = dumps_map(new_map)
         cur = conn.execute("UPDATE maps SET version = version + 1, current_json = ?, updated_at = ?"
                            " WHERE id = ? AND version = ?", (text, now, map_id, current_version))
@@ -436,7 +446,7 @@ class SqlStore(Store):
 
     def snapshot(self, map_id: str, name: str, *, author: str = "") -> Snapshot:
         """Name the current version ("end of session 5"); names are unique within a map."""
-        name = clean_name(name)
+        name, author = clean_name(name), plain_text(author)
         with self._tx() as conn:
             version, _text, _deleted = self._map_row(conn, map_id, lock=True)
             now = _now()
