@@ -39,7 +39,7 @@ from ditmap.store.schema import (
     migrate,
     newer_message,
 )
-from ditmap.store.sql_store import SqlStore, dumps_map
+from ditmap.store.sql_store import SqlStore, dumps_map, log
 
 POOL_MAX = 10  # connections per process; a unit of work holds one for milliseconds
 POOL_TIMEOUT_S = 20.0  # how long a unit of work waits for a connection (covers a server restart) before failing
@@ -62,6 +62,10 @@ class _PgConn:
 
     def execute(self, sql: str, params: Any = None, /) -> psycopg.Cursor:
         return self.raw.execute(_pg_sql(sql), params)
+
+    def executemany(self, sql: str, rows: Any, /) -> None:
+        with self.raw.cursor() as cur:
+            cur.executemany(_pg_sql(sql), rows)
 
 
 def _reason(err: BaseException) -> str:
@@ -267,11 +271,17 @@ class PostgresStore(SqlStore):
             conn.execute("SELECT pg_notify(?, ?)", (CHANNEL, RESET))
 
     def backup(self, path: str | Path) -> Path:
+        """Copy every map with its whole history into a new SQLite file (checked; see `ditmap.store.copy`)."""
         from ditmap.store.copy import backup_to_file
 
-        return backup_to_file(self, Path(path))
+        out = backup_to_file(self, Path(path))
+        log.info("backed up the store")
+        return out
 
     def restore(self, path: str | Path) -> None:
+        """Replace every map with a backup file's (checked first; one transaction; a bad file changes nothing)."""
         from ditmap.store.copy import restore_from_file
 
         restore_from_file(self, Path(path))
+        self._parsed.clear()
+        log.info("restored the store from a backup")

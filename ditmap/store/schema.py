@@ -37,6 +37,7 @@ class Connection(Protocol):
     """What the schema code needs of a connection: `execute` with `?` placeholders, returning a cursor."""
 
     def execute(self, sql: str, params: Any = ..., /) -> Any: ...
+    def executemany(self, sql: str, rows: Any, /) -> Any: ...
 
 
 @dataclass(frozen=True)
