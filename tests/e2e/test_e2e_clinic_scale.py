@@ -28,6 +28,8 @@ from ditmap.store import open_store
 
 pytestmark = pytest.mark.e2e
 
+WITHIN_S = 2.0  # the promise: another device's edit shows within 2 s
+
 NGINX = "/usr/sbin/nginx"
 DEPLOY_CONF = ROOT / "deploy" / "nginx-ditmap.conf"
 
@@ -81,8 +83,9 @@ def _co_edit(a, b, store, map_id: str, tag: str) -> None:
     """Each device adds a person; the other sees it within 2 s; both are in the database."""
     for (writer, reader), alias in (((a, b), f"{tag}First"), ((b, a), f"{tag}Second")):
         saved = _add_person(writer, store, map_id, alias)
-        _sees(reader, alias, 2.0)
-        assert time.monotonic() - saved < 2.0, f"{alias} took more than 2 s to reach the other device"
+        _sees(reader, alias, WITHIN_S)
+        took = time.monotonic() - saved
+        assert took < WITHIN_S, f"{alias} took {took:.1f} s to reach the other device"
 
 
 def test_two_processes_on_one_database_see_each_others_edits_within_two_seconds(context_factory, pair):
