@@ -1,7 +1,8 @@
-"""The SQLite store on real files: maps, history, undo/redo, diff, conflicts and merges, snapshots.
+"""The store on both back ends (a real SQLite file, a real PostgreSQL database): maps, history, undo/redo,
+diff, conflicts and merges, snapshots; and choosing the back end from `DITMAP_DB`.
 
 Expected values are written out by hand from the operations applied, never read back from the
-store's own bookkeeping.
+store's own bookkeeping. The `db` fixture (tests/conftest.py) runs each test on both.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from pathlib import Path
 
 import pytest
+from store_support import raw_execute
 
 from ditmap.fileformat import dump, dumps, load
 from ditmap.model import DitMap
@@ -26,7 +27,16 @@ from ditmap.operations import (
     UpdateClient,
     UpdateItem,
 )
-from ditmap.store import Conflict, FieldChange, ItemDiff, MapNotFound, StoreError, default_db_path, open_store
+from ditmap.store import (
+    Conflict,
+    FieldChange,
+    ItemDiff,
+    MapNotFound,
+    SqliteStore,
+    StoreError,
+    default_db_path,
+    open_store,
+)
 from ditmap.store.schema import SCHEMA_VERSION
 
 
@@ -62,8 +72,10 @@ def rich_map() -> DitMap:
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    return open_store(tmp_path / "store.sqlite3")
+def store(db: str):
+    s = open_store(db)
+    yield s
+    s.close()
 
 
 @pytest.fixture
@@ -84,6 +96,51 @@ def test_default_path_prefers_env_then_xdg_and_creates_the_folder(tmp_path, monk
     monkeypatch.delenv("XDG_DATA_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert default_db_path() == tmp_path / "home" / ".local" / "share" / "ditmap" / "ditmap.sqlite3"
+
+
+@pytest.mark.parametrize("value", ["mysql://root@127.0.0.1/ditmap", "sqlite:///tmp/x.db", "https://example.org/db",
+                                   "postgresql:ditmap", "redis://localhost"])
+def test_a_database_url_ditmap_cannot_use_is_refused_and_creates_nothing(tmp_path, monkeypatch, capsys, value):
+    from ditmap.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DITMAP_DB", value)
+    with pytest.raises(StoreError, match=r"cannot use the database .*a SQLite file .*postgresql://"):
+        open_store()
+    with pytest.raises(StoreError, match="cannot use the database"):
+        open_store(value)
+    assert main(["db", "init"]) == 1
+    assert "cannot use the database" in capsys.readouterr().err
+    monkeypatch.delenv("DITMAP_DB")
+    assert main(["db", "init", "--db", value]) == 1
+    assert list(tmp_path.iterdir()) == []  # no folder named "mysql:" or anything else
+
+
+def test_a_password_in_a_refused_or_unreachable_url_is_never_shown(tmp_path, monkeypatch):
+    with pytest.raises(StoreError) as exc:
+        open_store("mysql://clinic:s3cret-pw@127.0.0.1/ditmap")
+    assert "s3cret-pw" not in str(exc.value) and "clinic:***@" in str(exc.value)
+    with pytest.raises(StoreError, match="cannot connect to the database") as exc:
+        open_store("postgresql://clinic:s3cret-pw@127.0.0.1:1/ditmap?connect_timeout=2")
+    assert "s3cret-pw" not in str(exc.value)
+
+
+def test_ditmap_db_chooses_the_back_end_by_its_value(tmp_path, monkeypatch, pg_cluster, capsys):
+    from ditmap.cli import main
+    from ditmap.store.postgres import PostgresStore
+
+    monkeypatch.chdir(tmp_path)
+    url = pg_cluster.new_database()
+    monkeypatch.setenv("DITMAP_DB", url)
+    with open_store() as s:
+        assert isinstance(s, PostgresStore) and s.location == url
+    assert main(["db", "init"]) == 0
+    assert capsys.readouterr().out.strip() == f"store ready: {url}"
+    monkeypatch.setenv("DITMAP_DB", str(tmp_path / "file.sqlite3"))
+    assert isinstance(open_store(), SqliteStore)
+    assert isinstance(open_store(url.replace("postgresql://", "postgres://")), PostgresStore)
+    assert main(["db", "init", "--db", url]) == 0
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("file.sqlite3")] == []
 
 
 def test_new_store_uses_wal_and_the_pragmas(tmp_path):
@@ -338,21 +395,20 @@ def test_undo_redo_stack_is_linear_and_a_new_edit_clears_redo(store, mid):
                                                                   f"Undid: {alias_sentence}"]
 
 
-def test_undo_is_refused_clearly_when_the_inverse_no_longer_applies(store, mid, tmp_path):
+def test_undo_is_refused_clearly_when_the_inverse_no_longer_applies(store, mid, db):
     store.apply(mid, UpdateItem(kind="person", id="p-th", changes={"notes": "x"}), base_version=0)
     # Simulate a later edit the stack does not know about (written by another program): p-th removed.
     m = store.load(mid)[0]
     gone = RemoveItem(kind="person", id="p-th", cascade=True).apply(m)
-    conn = sqlite3.connect(store.path)
-    conn.execute("UPDATE maps SET current_json = ?, version = 2 WHERE id = ?", (dumps(gone), mid))
-    conn.execute("INSERT INTO edits (map_id, version, op_json, inverse_json, touches_json, sentence, at, undo_of)"
-                 " VALUES (?, 2, ?, ?, ?, 'Removed Therapist', '2026-01-01T00:00:00+00:00', 1)",
-                 (mid, json.dumps({"op": "remove", "kind": "person", "id": "p-th", "cascade": True}),
-                  json.dumps({"op": "add", "kind": "person", "item": {"id": "p-th", "alias": "Therapist"}}),
-                  json.dumps([["person", "p-th", "*"]])))
-    conn.execute("UPDATE edits SET undone = 0 WHERE map_id = ?", (mid,))
-    conn.commit()
-    conn.close()
+    raw_execute(db, [
+        ("UPDATE maps SET current_json = ?, version = 2 WHERE id = ?", (dumps(gone), mid)),
+        ("INSERT INTO edits (map_id, version, op_json, inverse_json, touches_json, sentence, at, undo_of)"
+         " VALUES (?, 2, ?, ?, ?, 'Removed Therapist', '2026-01-01T00:00:00+00:00', 1)",
+         (mid, json.dumps({"op": "remove", "kind": "person", "id": "p-th", "cascade": True}),
+          json.dumps({"op": "add", "kind": "person", "item": {"id": "p-th", "alias": "Therapist"}}),
+          json.dumps([["person", "p-th", "*"]]))),
+        ("UPDATE edits SET undone = 0 WHERE map_id = ?", (mid,)),
+    ])
     with pytest.raises(Conflict, match="Cannot undo version 1"):
         store.undo(mid)
     assert store.version(mid) == 2
@@ -460,3 +516,16 @@ def test_collision_rule(mine, theirs, expected):
     from ditmap.store.merge import collides
 
     assert collides(mine, theirs) is expected
+
+
+def test_a_nul_character_in_text_is_kept_in_the_map_and_stored_on_both_back_ends(store):
+    """PostgreSQL's text cannot hold NUL: the map (JSON) keeps it exactly; sentences and names show U+FFFD."""
+    mid = store.create_map("K.\x00", DitMap()).id
+    a = store.apply(mid, AddItem(kind="pattern", item={"id": "pt", "title": "null\x00byte"}), base_version=0,
+                    author="T\x00")
+    assert store.load(mid)[0].patterns_by_id["pt"].title == "null\x00byte"
+    assert "\x00" not in a.edit.sentence and "null\ufffdbyte" in a.edit.sentence
+    assert store.history(mid)[0] == a.edit and a.edit.author == "T\ufffd"
+    assert store.info(mid).name == "K.\ufffd"
+    store.snapshot(mid, "end\x00")
+    assert [s.name for s in store.snapshots(mid)] == ["end\ufffd"]

@@ -1,10 +1,10 @@
-"""Property tests: any sequence of valid operations, stored, replays, rebuilds and undoes exactly."""
+"""Property tests: any sequence of valid operations, stored, replays, rebuilds and undoes exactly (both back ends)."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+from collections.abc import Iterator
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mapgen import maps, valid_operations
@@ -28,30 +28,39 @@ def start_and_ops(draw: st.DrawFn) -> tuple[DitMap, list]:
     return start, ops
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def store(request, tmp_path_factory) -> Iterator:
+    """One store per back end for the module; every example makes its own map in it (maps are independent)."""
+    if request.param == "sqlite":
+        s = open_store(tmp_path_factory.mktemp("props") / "p.sqlite3")
+    else:
+        s = open_store(request.getfixturevalue("pg_cluster").new_database())
+    yield s
+    s.close()
+
+
 @SETTINGS
-@given(start_and_ops())
-def test_stored_history_rebuilds_every_version_and_undoes_to_the_start(case) -> None:
+@given(case=start_and_ops())
+def test_stored_history_rebuilds_every_version_and_undoes_to_the_start(store, case) -> None:
     start, ops = case
-    with tempfile.TemporaryDirectory() as d:
-        store = open_store(Path(d) / "p.sqlite3")
-        mid = store.create_map("P", start).id
-        expected = [dumps(start)]
-        m = start
-        for i, op in enumerate(ops):
-            m = op.apply(m)  # what the operation alone does, outside the store
-            a = store.apply(mid, op, base_version=i)
-            assert dumps(a.map) == dumps(m)
-            expected.append(dumps(m))
-        for v, text in enumerate(expected):
-            assert dumps(store.map_at(mid, v)) == text
-            assert store.diff(mid, v, v).empty
-        for v in range(len(ops), 0, -1):
-            assert store.undo(mid) is not None
-            assert dumps(store.load(mid)[0]) == expected[v - 1]
-        assert store.undo(mid) is None
-        for v in range(1, len(ops) + 1):
-            store.redo(mid)
-            assert dumps(store.load(mid)[0]) == expected[v]
+    mid = store.create_map("P", start).id
+    expected = [dumps(start)]
+    m = start
+    for i, op in enumerate(ops):
+        m = op.apply(m)  # what the operation alone does, outside the store
+        a = store.apply(mid, op, base_version=i)
+        assert dumps(a.map) == dumps(m)
+        expected.append(dumps(m))
+    for v, text in enumerate(expected):
+        assert dumps(store.map_at(mid, v)) == text
+        assert store.diff(mid, v, v).empty
+    for v in range(len(ops), 0, -1):
+        assert store.undo(mid) is not None
+        assert dumps(store.load(mid)[0]) == expected[v - 1]
+    assert store.undo(mid) is None
+    for v in range(1, len(ops) + 1):
+        store.redo(mid)
+        assert dumps(store.load(mid)[0]) == expected[v]
 
 
 def _by_id(m: DitMap) -> dict:

@@ -1,6 +1,6 @@
-"""Store commands: `ditmap db init|list|backup|restore`, `ditmap import FILE`, `ditmap export-map ID -o FILE`.
+"""Store commands: `ditmap db init|list|backup|restore|copy`, `ditmap import FILE`, `ditmap export-map ID -o FILE`.
 
-Every command takes `--db PATH` (else `$DITMAP_DB`, else the per-user default, see docs/store.md).
+Every command takes `--db PATH|URL` (else `$DITMAP_DB`, else the per-user default, see docs/store.md).
 A failure prints one clear line per problem on stderr and exits 1; nothing clinical is printed
 beyond what the user asked for (map names in `db list`).
 """
@@ -15,13 +15,15 @@ from ditmap.store.base import StoreError
 
 
 def _db_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", metavar="PATH", type=Path, default=None,
-                   help="the store file (default: $DITMAP_DB, else ~/.local/share/ditmap/ditmap.sqlite3)")
+    # str, not Path: Path() would turn "postgresql://host/db" into "postgresql:/host/db".
+    p.add_argument("--db", metavar="PATH|URL", default=None,
+                   help="the store: a SQLite file or a postgresql:// URL "
+                        "(default: $DITMAP_DB, else ~/.local/share/ditmap/ditmap.sqlite3)")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     db = subparsers.add_parser("db", help="the store of saved maps: init, list, backup, restore",
-                               description="Manage the store of saved maps (an SQLite file).")
+                               description="Manage the store of saved maps (a SQLite file or a PostgreSQL database).")
     dbsub = db.add_subparsers(dest="db_command", metavar="SUBCOMMAND", required=True)
 
     p = dbsub.add_parser("init", help="create the store (or migrate an older one) and print where it is")
@@ -34,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--all", action="store_true", help="include archived and deleted maps")
     p.set_defaults(func=cmd_list)
 
-    p = dbsub.add_parser("backup", help="copy the whole store to a new file (SQLite backup API)")
+    p = dbsub.add_parser("backup", help="copy the whole store to a new SQLite file (checked)")
     p.add_argument("path", metavar="PATH", type=Path)
     _db_option(p)
     p.set_defaults(func=cmd_backup)
@@ -43,6 +45,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("path", metavar="PATH", type=Path)
     _db_option(p)
     p.set_defaults(func=cmd_restore)
+
+    p = dbsub.add_parser("copy", help="copy every map with its whole history into an empty store, and check it",
+                         description="Copy every map — its whole history, snapshots and comments — from one store "
+                                     "to another (SQLite file or postgresql:// URL, either way), then check the "
+                                     "copy: same versions, same history, same map at every snapshot. The target "
+                                     "must be empty.")
+    p.add_argument("--from", dest="source", metavar="PATH|URL", required=True, help="the store to copy")
+    p.add_argument("--to", dest="target", metavar="PATH|URL", required=True, help="an empty (or new) store")
+    p.set_defaults(func=cmd_copy)
 
     p = subparsers.add_parser("import", help="import a map file into the store (or convert it with -o)",
                               description="Import a .ditmap.json file (or a Kumu blueprint / CSV tables with "
@@ -105,7 +116,7 @@ def _guard(func):
 @_guard
 def cmd_init(args: argparse.Namespace) -> int:
     store = _store(args)
-    print(f"store ready: {store.path}")
+    print(f"store ready: {store.location}")
     return 0
 
 
@@ -141,7 +152,19 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     store = _store(args)
     store.restore(args.path)
-    print(f"restored {store.path} from {args.path} ({len(store.list_maps(include_archived=True))} maps)")
+    print(f"restored {store.location} from {args.path} ({len(store.list_maps(include_archived=True))} maps)")
+    return 0
+
+
+@_guard
+def cmd_copy(args: argparse.Namespace) -> int:
+    from ditmap.store import open_store
+    from ditmap.store.copy import copy_store
+
+    with open_store(args.source) as source, open_store(args.target) as target:
+        report = copy_store(source, target)
+        print(f"copied {report} from {source.location} to {target.location}; "
+              "checked: every map, version, edit and snapshot matches")
     return 0
 
 

@@ -66,7 +66,7 @@ class SqliteClinic(ClinicStore):
         return self._store._connect()
 
     def _tx(self, mode: str = "IMMEDIATE"):  # type: ignore[no-untyped-def]
-        return self._store._tx(mode)
+        return self._store._tx(write=mode != "DEFERRED")
 
     # --- accounts --------------------------------------------------------------------------------
 

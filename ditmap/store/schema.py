@@ -1,14 +1,19 @@
-"""The SQLite layout of a ditmap store, and the migrations that bring an older store up to date.
+"""The layout of a ditmap store, written once for every back end, and the migrations that bring an older one up.
 
-`PRAGMA user_version` holds the schema version and `PRAGMA application_id` marks the file as a ditmap
-store, so a stray SQLite file is never mistaken for one. A store made by an older ditmap is migrated
-when it is opened; a store made by a newer ditmap is refused, because this code cannot know what the
-newer columns mean.
+One description (`TABLES`, `INDEXES`), rendered for each database by its `Dialect`; the few
+differences (SQLite's `WITHOUT ROWID`, where the schema version is kept, how a store is marked as
+ditmap's) live in the dialect, not in copies of the DDL. A migration is a function of a connection
+that runs `?`-placeholder SQL (the PostgreSQL connection translates the placeholders), so the same
+migration serves both back ends. To add a table: add it to `TABLES` (and its indexes to `INDEXES`),
+raise `SCHEMA_VERSION`, and register `add_tables("name", ...)` as the migration from the previous version.
+
+A store made by an older ditmap is migrated when it is opened; a store made by a newer ditmap is
+refused, because this code cannot know what the newer columns mean.
 
 Schema history
   1  meta, maps (with the map as created in `initial_json` and the current map in `current_json`),
      edits (the applied operation, its inverse, its sentence, author, time, undo_of/redo_of),
-     snapshots.
+     snapshots.  (SQLite only: PostgreSQL stores start at 2.)
   2  edits gain `touches_json` (the (kind, id, field) triples each edit wrote, so a stale edit is
      checked for collisions without replaying history), `undone` (this edit's effect was reversed
      by a later undo or redo: the undo/redo stacks become two indexed queries) and `merged`;
@@ -22,62 +27,162 @@ Schema history
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 SCHEMA_VERSION = 3
-APPLICATION_ID = 0x4449544D  # "DITM"
+APPLICATION_ID = 0x4449544D  # "DITM" (SQLite's PRAGMA application_id)
 CHECKPOINT_EVERY = 50
 
-DDL = """
-CREATE TABLE IF NOT EXISTS meta (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS maps (
-    id           TEXT PRIMARY KEY,
-    name         TEXT NOT NULL,
-    created_at   TEXT NOT NULL,
-    updated_at   TEXT NOT NULL,
-    archived     INTEGER NOT NULL DEFAULT 0,
-    deleted      INTEGER NOT NULL DEFAULT 0,
-    version      INTEGER NOT NULL DEFAULT 0,
-    initial_json TEXT NOT NULL,
-    current_json TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS edits (
-    map_id       TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
-    version      INTEGER NOT NULL,
-    op_json      TEXT NOT NULL,
-    inverse_json TEXT NOT NULL,
-    touches_json TEXT NOT NULL,
-    sentence     TEXT NOT NULL,
-    author       TEXT NOT NULL DEFAULT '',
-    at           TEXT NOT NULL,
-    undo_of      INTEGER,
-    redo_of      INTEGER,
-    undone       INTEGER NOT NULL DEFAULT 0,
-    merged       INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (map_id, version)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS edits_undoable ON edits(map_id, version) WHERE undo_of IS NULL AND undone = 0;
-CREATE INDEX IF NOT EXISTS edits_redoable ON edits(map_id, version) WHERE undo_of IS NOT NULL AND undone = 0;
-CREATE INDEX IF NOT EXISTS edits_plain ON edits(map_id, version) WHERE undo_of IS NULL AND redo_of IS NULL;
-CREATE TABLE IF NOT EXISTS snapshots (
-    map_id  TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
-    name    TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    at      TEXT NOT NULL,
-    author  TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (map_id, name)
-);
-CREATE TABLE IF NOT EXISTS checkpoints (
-    map_id   TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
-    version  INTEGER NOT NULL,
-    map_json TEXT NOT NULL,
-    PRIMARY KEY (map_id, version)
-) WITHOUT ROWID;
-"""
+
+class Connection(Protocol):
+    """What the schema code needs of a connection: `execute` with `?` placeholders, returning a cursor."""
+
+    def execute(self, sql: str, params: Any = ..., /) -> Any: ...
+    def executemany(self, sql: str, rows: Any, /) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[str, ...]  # "name TYPE [constraints]": TEXT and INTEGER only, which both databases read alike
+    primary_key: tuple[str, ...]
+    compact: bool = False  # SQLite: WITHOUT ROWID (the primary key is the table)
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    table: str
+    columns: tuple[str, ...]
+    where: str = ""
+
+
+TABLES: tuple[Table, ...] = (
+    Table("meta", ("key TEXT NOT NULL", "value TEXT NOT NULL"), ("key",)),
+    Table("maps", (
+        "id TEXT NOT NULL",
+        "name TEXT NOT NULL",
+        "created_at TEXT NOT NULL",
+        "updated_at TEXT NOT NULL",
+        "archived INTEGER NOT NULL DEFAULT 0",
+        "deleted INTEGER NOT NULL DEFAULT 0",
+        "version INTEGER NOT NULL DEFAULT 0",
+        "initial_json TEXT NOT NULL",
+        "current_json TEXT NOT NULL",
+    ), ("id",)),
+    Table("edits", (
+        "map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE",
+        "version INTEGER NOT NULL",
+        "op_json TEXT NOT NULL",
+        "inverse_json TEXT NOT NULL",
+        "touches_json TEXT NOT NULL",
+        "sentence TEXT NOT NULL",
+        "author TEXT NOT NULL DEFAULT ''",
+        "at TEXT NOT NULL",
+        "undo_of INTEGER",
+        "redo_of INTEGER",
+        "undone INTEGER NOT NULL DEFAULT 0",
+        "merged INTEGER NOT NULL DEFAULT 0",
+    ), ("map_id", "version"), compact=True),
+    Table("snapshots", (
+        "map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE",
+        "name TEXT NOT NULL",
+        "version INTEGER NOT NULL",
+        "at TEXT NOT NULL",
+        "author TEXT NOT NULL DEFAULT ''",
+    ), ("map_id", "name")),
+    Table("checkpoints", (
+        "map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE",
+        "version INTEGER NOT NULL",
+        "map_json TEXT NOT NULL",
+    ), ("map_id", "version"), compact=True),
+)
+
+INDEXES: tuple[Index, ...] = (
+    Index("edits_undoable", "edits", ("map_id", "version"), "undo_of IS NULL AND undone = 0"),
+    Index("edits_redoable", "edits", ("map_id", "version"), "undo_of IS NOT NULL AND undone = 0"),
+    Index("edits_plain", "edits", ("map_id", "version"), "undo_of IS NULL AND redo_of IS NULL"),
+)
+
+TABLE_NAMES: tuple[str, ...] = tuple(t.name for t in TABLES)
+"""Every table, parents before children (the order to copy or create them in)."""
+
+
+class SchemaError(Exception):
+    """The database is not a store this ditmap can open (the message says why and what to do)."""
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The little that differs between the databases' DDL."""
+
+    name: str  # "sqlite" or "postgres"
+
+    def create_table(self, t: Table) -> str:
+        body = ",\n    ".join((*t.columns, f"PRIMARY KEY ({', '.join(t.primary_key)})"))
+        tail = " WITHOUT ROWID" if t.compact and self.name == "sqlite" else ""
+        return f"CREATE TABLE IF NOT EXISTS {t.name} (\n    {body}\n){tail}"
+
+    @staticmethod
+    def create_index(i: Index) -> str:
+        where = f" WHERE {i.where}" if i.where else ""
+        return f"CREATE INDEX IF NOT EXISTS {i.name} ON {i.table}({', '.join(i.columns)}){where}"
+
+    def ddl(self, tables: tuple[str, ...] = TABLE_NAMES) -> list[str]:
+        """The statements that create these tables and their indexes."""
+        return ([self.create_table(t) for t in TABLES if t.name in tables]
+                + [self.create_index(i) for i in INDEXES if i.table in tables])
+
+
+SQLITE = Dialect("sqlite")
+POSTGRES = Dialect("postgres")
+
+Migration = Callable[[Connection, Dialect, Callable[[object], str]], None]
+"""(connection, dialect, dumps_map) → brings a store at version N to N + 1, inside the caller's transaction."""
+
+
+def add_tables(*names: str) -> Migration:
+    """A migration that creates new tables (and their indexes) from `TABLES`: the usual way to grow the schema."""
+    def migrate(conn: Connection, dialect: Dialect, _dumps: Callable[[object], str]) -> None:
+        for stmt in dialect.ddl(names):
+            conn.execute(stmt)
+    return migrate
+
+
+def _migrate_1_to_2(conn: Connection, dialect: Dialect, dumps_map: Callable[[object], str]) -> None:
+    """Add touches/undone/merged to every edit and build checkpoints, by replaying each map once."""
+    from ditmap.model import DitMap
+    from ditmap.operations import parse_operation
+
+    conn.execute("ALTER TABLE edits ADD COLUMN touches_json TEXT NOT NULL DEFAULT '[]'")
+    conn.execute("ALTER TABLE edits ADD COLUMN undone INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE edits ADD COLUMN merged INTEGER NOT NULL DEFAULT 0")
+    for stmt in dialect.ddl(("checkpoints", "edits")):
+        if "checkpoints" in stmt or "CREATE INDEX" in stmt:
+            conn.execute(stmt)
+    for (map_id, initial_json) in conn.execute("SELECT id, initial_json FROM maps").fetchall():
+        m = DitMap.model_validate_json(initial_json)
+        rows = conn.execute("SELECT version, op_json, undo_of, redo_of FROM edits WHERE map_id = ? ORDER BY version",
+                            (map_id,)).fetchall()
+        last_undo_of: dict[int, int] = {}  # edit undone -> the undo edit that undid it (not yet redone)
+        for version, op_json, undo_of, redo_of in rows:
+            op = parse_operation(op_json)
+            touches = sorted(op.touches(m))
+            m = op.apply(m)
+            conn.execute("UPDATE edits SET touches_json = ? WHERE map_id = ? AND version = ?",
+                         (json.dumps(touches), map_id, version))
+            if undo_of is not None:
+                conn.execute("UPDATE edits SET undone = 1 WHERE map_id = ? AND version = ?", (map_id, undo_of))
+                last_undo_of[undo_of] = version
+            if redo_of is not None and redo_of in last_undo_of:
+                conn.execute("UPDATE edits SET undone = 1 WHERE map_id = ? AND version = ?",
+                             (map_id, last_undo_of.pop(redo_of)))
+            if version % CHECKPOINT_EVERY == 0:
+                conn.execute("INSERT INTO checkpoints (map_id, version, map_json) VALUES (?, ?, ?)"
+                             " ON CONFLICT (map_id, version) DO UPDATE SET map_json = excluded.map_json",
+                             (map_id, version, dumps_map(m)))
 
 
 CLINIC_STATEMENTS: tuple[str, ...] = (
@@ -150,105 +255,90 @@ CLINIC_STATEMENTS: tuple[str, ...] = (
 """Clinic mode's tables, one statement each (trigger bodies hold semicolons, so no splitting on ';')."""
 
 
-def _migrate_2_to_3(conn: sqlite3.Connection, dumps_map: Callable[[object], str]) -> None:
+def clinic_statements(dialect: Dialect) -> tuple[str, ...]:
+    """Clinic mode's DDL for a back end (SQLite's case-insensitive names and triggers)."""
+    return CLINIC_STATEMENTS if dialect.name == "sqlite" else ()
+
+
+def _migrate_2_to_3(conn: Connection, dialect: Dialect, _dumps: Callable[[object], str]) -> None:
     """Add clinic mode's tables; maps and their history are untouched."""
-    for stmt in CLINIC_STATEMENTS:
+    for stmt in clinic_statements(dialect):
         conn.execute(stmt)
 
 
-class SchemaError(Exception):
-    """The file is not a store this ditmap can open (the message says why and what to do)."""
+MIGRATIONS: dict[int, Migration] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
+"""from-version → the migration that brings a store at that version to the next one (inside one transaction)."""
 
 
-def _migrate_1_to_2(conn: sqlite3.Connection, dumps_map: Callable[[object], str]) -> None:
-    """Add touches/undone/merged to every edit and build checkpoints, by replaying each map once."""
-    from ditmap.model import DitMap
-    from ditmap.operations import parse_operation
+def newer_message(version: int) -> str:
+    return (f"this database was made by a newer ditmap (schema {version}); "
+            f"this ditmap understands up to {SCHEMA_VERSION} — update ditmap")
 
-    conn.execute("ALTER TABLE edits ADD COLUMN touches_json TEXT NOT NULL DEFAULT '[]'")
-    conn.execute("ALTER TABLE edits ADD COLUMN undone INTEGER NOT NULL DEFAULT 0")
-    conn.execute("ALTER TABLE edits ADD COLUMN merged INTEGER NOT NULL DEFAULT 0")
-    for stmt in DDL.split(";"):
-        if "checkpoints" in stmt or "CREATE INDEX" in stmt:
+
+def migrate(conn: Connection, dialect: Dialect, found: int, what: str, dumps_map: Callable[[object], str],
+            errors: tuple[type[BaseException], ...]) -> None:
+    """Create every table (found 0: an empty database) or run the migrations from `found` up to `SCHEMA_VERSION`.
+
+    The caller holds a transaction (and the database's lock for schema changes), records the new version,
+    and rolls back on any error, so a migration interrupted half-way leaves the old store as it was.
+    """
+    version = found
+    if version == 0:
+        for stmt in (*dialect.ddl(), *clinic_statements(dialect)):
             conn.execute(stmt)
-    for (map_id, initial_json) in conn.execute("SELECT id, initial_json FROM maps").fetchall():
-        m = DitMap.model_validate_json(initial_json)
-        rows = conn.execute("SELECT version, op_json, undo_of, redo_of FROM edits WHERE map_id = ? ORDER BY version",
-                            (map_id,)).fetchall()
-        last_undo_of: dict[int, int] = {}  # edit undone -> the undo edit that undid it (not yet redone)
-        for version, op_json, undo_of, redo_of in rows:
-            op = parse_operation(op_json)
-            touches = sorted(op.touches(m))
-            m = op.apply(m)
-            conn.execute("UPDATE edits SET touches_json = ? WHERE map_id = ? AND version = ?",
-                         (json.dumps(touches), map_id, version))
-            if undo_of is not None:
-                conn.execute("UPDATE edits SET undone = 1 WHERE map_id = ? AND version = ?", (map_id, undo_of))
-                last_undo_of[undo_of] = version
-            if redo_of is not None and redo_of in last_undo_of:
-                conn.execute("UPDATE edits SET undone = 1 WHERE map_id = ? AND version = ?",
-                             (map_id, last_undo_of.pop(redo_of)))
-            if version % CHECKPOINT_EVERY == 0:
-                conn.execute("INSERT OR REPLACE INTO checkpoints (map_id, version, map_json) VALUES (?, ?, ?)",
-                             (map_id, version, dumps_map(m)))
+        conn.execute("INSERT INTO meta (key, value) VALUES ('application', 'ditmap')"
+                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        version = SCHEMA_VERSION
+    while version < SCHEMA_VERSION:
+        try:
+            MIGRATIONS[version](conn, dialect, dumps_map)
+        except (*errors, ValueError) as err:  # ValueError: OperationError, pydantic's ValidationError
+            raise SchemaError(f"{what} could not be updated from schema {version} to {version + 1} ({err}); "
+                              "it was left as it was") from None
+        version += 1
+    conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)"
+                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(SCHEMA_VERSION),))
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection, Callable[[object], str]], None]] = {
-    1: _migrate_1_to_2, 2: _migrate_2_to_3}
-"""from-version → the function that brings a store at that version to the next one (inside one transaction)."""
+# --- SQLite: the version in PRAGMA user_version, the mark in PRAGMA application_id ---------------------
 
-
-def _is_empty(conn: sqlite3.Connection) -> bool:
+def _sqlite_is_empty(conn: Connection) -> bool:
     return conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0] == 0
 
 
-def check_openable(conn: sqlite3.Connection, what: str) -> int:
-    """The schema version of a ditmap store (0 for an empty file); raise SchemaError for anything else."""
+def check_openable(conn: Connection, what: str) -> int:
+    """The schema version of a SQLite ditmap store (0 for an empty file); raise SchemaError for anything else."""
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if app_id == 0 and version == 0 and _is_empty(conn):
+    if app_id == 0 and version == 0 and _sqlite_is_empty(conn):
         return 0
     if app_id != APPLICATION_ID:
         raise SchemaError(f"{what} is not a ditmap store")
     if version > SCHEMA_VERSION:
-        raise SchemaError(f"this database was made by a newer ditmap (schema {version}); "
-                          f"this ditmap understands up to {SCHEMA_VERSION} — update ditmap")
+        raise SchemaError(newer_message(version))
     if version < 1:
         raise SchemaError(f"{what} is not a ditmap store (no schema version)")
     return version
 
 
-def ensure_schema(conn: sqlite3.Connection, what: str, dumps_map: Callable[[object], str]) -> int:
-    """Create the tables in an empty file or migrate an older store; returns the schema version found.
+def ensure_schema(conn: Connection, what: str, dumps_map: Callable[[object], str]) -> int:
+    """SQLite: create the tables in an empty file or migrate an older store; returns the schema version found.
 
-    Runs in one IMMEDIATE transaction so two processes opening a new store at once cannot both create it,
-    and a migration interrupted half-way leaves the old store as it was.
+    Runs in one IMMEDIATE transaction so two processes opening a new store at once cannot both create it.
     """
+    import sqlite3
+
     version = check_openable(conn, what)
     if version == SCHEMA_VERSION:
         return version
     conn.execute("BEGIN IMMEDIATE")
     try:
-        version = check_openable(conn, what)  # another process may have done it while we waited
-        found = version
-        if version == 0:
-            for stmt in DDL.split(";"):
-                if stmt.strip():
-                    conn.execute(stmt)
-            for stmt in CLINIC_STATEMENTS:
-                conn.execute(stmt)
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('application', 'ditmap')")
-            version = SCHEMA_VERSION
-        while version < SCHEMA_VERSION:
-            try:
-                MIGRATIONS[version](conn, dumps_map)
-            except (sqlite3.Error, ValueError) as err:  # ValueError: OperationError, pydantic's ValidationError
-                raise SchemaError(f"{what} could not be updated from schema {version} to {version + 1} ({err}); "
-                                  "it was left as it was") from None
-            version += 1
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        found = check_openable(conn, what)  # another process may have done it while we waited
+        if found != SCHEMA_VERSION:
+            migrate(conn, SQLITE, found, what, dumps_map, (sqlite3.Error,))
+            if found == 0:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
