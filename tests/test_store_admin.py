@@ -93,7 +93,7 @@ def test_a_store_made_by_an_older_ditmap_is_migrated_on_open(tmp_path):
     make_v1_store(old)
     store = open_store(old)
     conn = sqlite3.connect(old)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
     conn.close()
     assert _layout(old) == _layout(open_store(tmp_path / "fresh.sqlite3").path)
 
@@ -140,15 +140,15 @@ def test_a_store_made_by_a_newer_ditmap_is_refused_clearly_and_left_alone(tmp_pa
     path = tmp_path / "new.sqlite3"
     open_store(path)
     conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version = 3")
+    conn.execute("PRAGMA user_version = 4")
     conn.commit()
     conn.close()
     with pytest.raises(StoreError) as exc:
         open_store(path)
-    assert str(exc.value) == ("this database was made by a newer ditmap (schema 3); "
-                              "this ditmap understands up to 2 — update ditmap")
+    assert str(exc.value) == ("this database was made by a newer ditmap (schema 4); "
+                              "this ditmap understands up to 3 — update ditmap")
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
     conn.close()
 
 
@@ -318,9 +318,9 @@ def test_cli_errors_are_one_line_and_exit_1(db, tmp_path, capsys, monkeypatch, a
 def test_cli_refuses_a_newer_store(db, capsys):
     open_store(db)
     conn = sqlite3.connect(db)
-    conn.execute("PRAGMA user_version = 3")
+    conn.execute("PRAGMA user_version = 4")
     conn.commit()
     conn.close()
     code, _, err = run(capsys, "db", "list")
-    assert code == 1 and err.strip() == ("ditmap: this database was made by a newer ditmap (schema 3); "
-                                         "this ditmap understands up to 2 — update ditmap")
+    assert code == 1 and err.strip() == ("ditmap: this database was made by a newer ditmap (schema 4); "
+                                         "this ditmap understands up to 3 — update ditmap")

@@ -89,7 +89,7 @@ def test_new_store_uses_wal_and_the_pragmas(tmp_path):
     s = open_store(tmp_path / "s.db")
     conn = sqlite3.connect(tmp_path / "s.db")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
     conn.close()
     with s._connect() as c:
         assert c.execute("PRAGMA foreign_keys").fetchone()[0] == 1

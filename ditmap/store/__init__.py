@@ -18,6 +18,7 @@ from ditmap.store.base import (
     MapDiff,
     MapInfo,
     MapNotFound,
+    Review,
     Snapshot,
     Store,
     StoreError,
@@ -27,7 +28,7 @@ from ditmap.store.sqlite import SqliteStore
 DB_FILE_NAME = "ditmap.sqlite3"
 
 __all__ = [
-    "Applied", "Conflict", "Edit", "FieldChange", "ItemDiff", "MapDiff", "MapInfo", "MapNotFound", "Snapshot",
+    "Applied", "Conflict", "Edit", "FieldChange", "ItemDiff", "MapDiff", "MapInfo", "MapNotFound", "Review", "Snapshot",
     "SqliteStore", "Store", "StoreError", "default_db_path", "open_store",
 ]
 

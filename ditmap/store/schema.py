@@ -14,6 +14,10 @@ Schema history
      by a later undo or redo: the undo/redo stacks become two indexed queries) and `merged`;
      a `checkpoints` table (the whole map every `CHECKPOINT_EVERY` versions, so an old version is
      rebuilt from a nearby checkpoint, not from version 0); partial indexes for the stacks.
+  3  `map_summaries` (each map's caseload summary, `ditmap.caseload.summarise`, rewritten in the same
+     transaction as every edit, so the caseload page never reads whole maps; rebuilt for every map when
+     `meta.summary_format` differs from `ditmap.caseload.SUMMARY_FORMAT`) and `reviews` (a supervisor's
+     sign-off: map, version, reviewer, time; rows are only ever added).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x4449544D  # "DITM"
 CHECKPOINT_EVERY = 50
 
@@ -68,6 +72,18 @@ CREATE TABLE IF NOT EXISTS snapshots (
     author  TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (map_id, name)
 );
+CREATE TABLE IF NOT EXISTS map_summaries (
+    map_id       TEXT PRIMARY KEY REFERENCES maps(id) ON DELETE CASCADE,
+    summary_json TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS reviews (
+    map_id   TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+    version  INTEGER NOT NULL,
+    reviewer TEXT NOT NULL,
+    at       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reviews_by_reviewer ON reviews(reviewer, map_id, version);
+CREATE INDEX IF NOT EXISTS reviews_by_map ON reviews(map_id, version);
 CREATE TABLE IF NOT EXISTS checkpoints (
     map_id   TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
     version  INTEGER NOT NULL,
@@ -90,7 +106,7 @@ def _migrate_1_to_2(conn: sqlite3.Connection, dumps_map: Callable[[object], str]
     conn.execute("ALTER TABLE edits ADD COLUMN undone INTEGER NOT NULL DEFAULT 0")
     conn.execute("ALTER TABLE edits ADD COLUMN merged INTEGER NOT NULL DEFAULT 0")
     for stmt in DDL.split(";"):
-        if "checkpoints" in stmt or "CREATE INDEX" in stmt:
+        if "checkpoints" in stmt or " ON edits(" in stmt:
             conn.execute(stmt)
     for (map_id, initial_json) in conn.execute("SELECT id, initial_json FROM maps").fetchall():
         m = DitMap.model_validate_json(initial_json)
@@ -114,7 +130,36 @@ def _migrate_1_to_2(conn: sqlite3.Connection, dumps_map: Callable[[object], str]
                              (map_id, version, dumps_map(m)))
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection, Callable[[object], str]], None]] = {1: _migrate_1_to_2}
+def build_summaries(conn: sqlite3.Connection) -> None:
+    """(Re)write every map's caseload summary from its current content, and record the summary format."""
+    from ditmap.caseload import SUMMARY_FORMAT, summarise
+    from ditmap.model import DitMap
+
+    for (map_id, current_json) in conn.execute("SELECT id, current_json FROM maps").fetchall():
+        summary = summarise(DitMap.model_validate_json(current_json))
+        conn.execute("INSERT OR REPLACE INTO map_summaries (map_id, summary_json) VALUES (?, ?)",
+                     (map_id, json.dumps(summary.to_json())))
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('summary_format', ?)", (str(SUMMARY_FORMAT),))
+
+
+def summaries_current(conn: sqlite3.Connection) -> bool:
+    """Whether the stored summaries were made by this ditmap's `summarise`."""
+    from ditmap.caseload import SUMMARY_FORMAT
+
+    row = conn.execute("SELECT value FROM meta WHERE key = 'summary_format'").fetchone()
+    return row is not None and row[0] == str(SUMMARY_FORMAT)
+
+
+def _migrate_2_to_3(conn: sqlite3.Connection, dumps_map: Callable[[object], str]) -> None:
+    """Add the caseload summaries (built for every map now) and the reviews table."""
+    for stmt in DDL.split(";"):
+        if "map_summaries" in stmt or "reviews" in stmt:
+            conn.execute(stmt)
+    build_summaries(conn)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection, Callable[[object], str]], None]] = {
+    1: _migrate_1_to_2, 2: _migrate_2_to_3}
 """from-version → the function that brings a store at that version to the next one (inside one transaction)."""
 
 
@@ -146,6 +191,15 @@ def ensure_schema(conn: sqlite3.Connection, what: str, dumps_map: Callable[[obje
     """
     version = check_openable(conn, what)
     if version == SCHEMA_VERSION:
+        if not summaries_current(conn):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if not summaries_current(conn):
+                    build_summaries(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
         return version
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -157,6 +211,7 @@ def ensure_schema(conn: sqlite3.Connection, what: str, dumps_map: Callable[[obje
                     conn.execute(stmt)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('application', 'ditmap')")
+            build_summaries(conn)  # no maps yet: records the summary format
             version = SCHEMA_VERSION
         while version < SCHEMA_VERSION:
             try:

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from ditmap.caseload import MapSummary, summarise
 from ditmap.integrity import check_map
 from ditmap.model import DitMap
 from ditmap.operations import Operation, OperationError, Touch, dump_operation, parse_operation
@@ -38,6 +39,7 @@ from ditmap.store.base import (
     MapDiff,
     MapInfo,
     MapNotFound,
+    Review,
     Snapshot,
     Store,
     StoreError,
@@ -242,8 +244,20 @@ class SqliteStore(Store):
                 continue
         else:  # pragma: no cover - 10 collisions of 32 random bits
             raise StoreError("could not pick a fresh map id")
+        self._write_summary(conn, map_id, m, previous=None)
         log.info("created map %s", map_id)
         return self._require(conn, map_id)
+
+    @staticmethod
+    def _write_summary(conn: sqlite3.Connection, map_id: str, m: DitMap, *, previous: MapSummary | None) -> None:
+        """Keep the caseload's summary of this map in step, inside the caller's transaction."""
+        conn.execute("INSERT OR REPLACE INTO map_summaries (map_id, summary_json) VALUES (?, ?)",
+                     (map_id, json.dumps(summarise(m, previous).to_json())))
+
+    @staticmethod
+    def _summary(conn: sqlite3.Connection, map_id: str) -> MapSummary | None:
+        row = conn.execute("SELECT summary_json FROM map_summaries WHERE map_id = ?", (map_id,)).fetchone()
+        return None if row is None else MapSummary.from_json(json.loads(row[0]))
 
     def create_map(self, name: str, m: DitMap, *, author: str = "") -> MapInfo:
         name = _clean_name(name)
@@ -360,6 +374,7 @@ class SqliteStore(Store):
                      (map_id, version, op_json, inverse_json, sentence, author, now, undo_of, redo_of, int(merged),
                       json.dumps(sorted(touches))))
         self._parsed[map_id] = (text, new_map)
+        self._write_summary(conn, map_id, new_map, previous=self._summary(conn, map_id))
         if version % CHECKPOINT_EVERY == 0:
             conn.execute("INSERT OR REPLACE INTO checkpoints (map_id, version, map_json) VALUES (?, ?, ?)",
                          (map_id, version, text))
@@ -509,6 +524,46 @@ class SqliteStore(Store):
             rows = conn.execute("SELECT name, version, at, author FROM snapshots WHERE map_id = ? ORDER BY version, at",
                                 (map_id,)).fetchall()
         return [Snapshot(name=r[0], version=r[1], at=_time(r[2]), author=r[3]) for r in rows]
+
+    # --- supervision: summaries and reviews ------------------------------------------------------
+
+    def summaries(self, *, include_archived: bool = False) -> list[tuple[MapInfo, MapSummary]]:
+        """Every listed map with its caseload summary, in one query (no map is read in full)."""
+        where = "m.deleted = 0" + ("" if include_archived else " AND m.archived = 0")
+        cols = ", ".join(f"m.{c.strip()}" for c in _MAP_COLS.split(","))
+        with self._connect() as conn:
+            rows = conn.execute(f"SELECT {cols}, s.summary_json FROM maps m JOIN map_summaries s ON s.map_id = m.id"
+                                f" WHERE {where} ORDER BY m.updated_at DESC, m.id").fetchall()
+        return [(_info(r), MapSummary.from_json(json.loads(r[-1]))) for r in rows]
+
+    def record_review(self, map_id: str, *, reviewer: str, version: int | None = None) -> Review:
+        """Record a sign-off of `version` (default: the current one) by `reviewer`; reviews are only added."""
+        reviewer = (reviewer or "").strip()
+        if not reviewer:
+            raise StoreError("a review needs the reviewer's name or role")
+        with self._tx() as conn:
+            current, _text, _deleted = self._map_row(conn, map_id)
+            version = current if version is None else version
+            if not 0 <= version <= current:
+                raise StoreError(f"this map has versions 0 to {current}; there is no version {version}")
+            now = _now()
+            conn.execute("INSERT INTO reviews (map_id, version, reviewer, at) VALUES (?, ?, ?, ?)",
+                         (map_id, version, reviewer[:NAME_MAX], now))
+        log.info("map %s: reviewed at version %d", map_id, version)
+        return Review(version=version, reviewer=reviewer[:NAME_MAX], at=_time(now))
+
+    def reviews(self, map_id: str) -> list[Review]:
+        with self._tx("DEFERRED") as conn:
+            self._map_row(conn, map_id)
+            rows = conn.execute("SELECT version, reviewer, at FROM reviews WHERE map_id = ? ORDER BY at, version",
+                                (map_id,)).fetchall()
+        return [Review(version=r[0], reviewer=r[1], at=_time(r[2])) for r in rows]
+
+    def last_reviewed(self, reviewer: str) -> dict[str, int]:
+        with self._connect() as conn:
+            rows = conn.execute("SELECT map_id, max(version) FROM reviews WHERE reviewer = ? GROUP BY map_id",
+                                (reviewer,)).fetchall()
+        return {r[0]: r[1] for r in rows}
 
     # --- whole-store operations ------------------------------------------------------------------
 

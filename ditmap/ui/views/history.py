@@ -9,6 +9,7 @@ import streamlit as st
 from ditmap.layout import place
 from ditmap.model import DitMap
 from ditmap.operations import SetPositions, UpdateItem
+from ditmap.store.diff import diff_rows
 from ditmap.ui import common, edits, forms, state, tables
 from ditmap.ui.edits import escape_md as md
 from ditmap.ui.network_view import network_view
@@ -81,15 +82,7 @@ def _diff(opened: state.Opened, versions: list[int]) -> None:
     if d.empty:
         st.caption("No differences.")
         return
-    rows = []
-    for it in d.items:
-        if not it.fields:
-            rows.append({"item": f"{it.kind} {it.label}", "change": it.change, "field": "", "before": "",
-                         "after": ""})
-        for f in it.fields:
-            rows.append({"item": f"{it.kind} {it.label}", "change": it.change, "field": f.field,
-                         "before": "" if f.before is None else str(f.before)[:300],
-                         "after": "" if f.after is None else str(f.after)[:300]})
+    rows = diff_rows(d)
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
