@@ -8,10 +8,9 @@ import streamlit as st
 
 from ditmap.layout import place
 from ditmap.model import DitMap
-from ditmap.operations import SetPositions, UpdateItem
+from ditmap.operations import SetPositions
 from ditmap.store.diff import diff_rows
-from ditmap.ui import common, edits, forms, state, tables
-from ditmap.ui.edits import escape_md as md
+from ditmap.ui import common, conversation_view, state, tables
 from ditmap.ui.network_view import network_view
 
 
@@ -21,10 +20,6 @@ def _snapshot(map_id: str) -> None:
         return
     state.store().snapshot(map_id, name[:200], author=state.author())
     st.session_state["snapshot_name"] = ""
-
-
-def _set_status(comment_id: str, status: str) -> None:
-    edits.apply(UpdateItem(kind="comment", id=comment_id, changes={"status": status}), where="comment")
 
 
 def _edits_table(opened: state.Opened) -> list[int]:
@@ -86,25 +81,6 @@ def _diff(opened: state.Opened, versions: list[int]) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-def _comments(opened: state.Opened) -> None:
-    m = opened.map
-    show = st.segmented_control("Show", ["open", "resolved", "all"], default="open", key="comment_filter")
-    for c in m.comments:
-        if show != "all" and c.status != show:
-            continue
-        with st.container(border=True):
-            when = f" · {c.created:%Y-%m-%d %H:%M}" if c.created else ""
-            st.caption(md(f"On {c.anchor_kind} {m.label_of(c.anchor_kind, c.anchor)} · {c.author or 'someone'}"
-                          f"{when} · {c.status}"))
-            st.text(c.text)
-            if c.status == "open":
-                st.button("Resolve", key=f"resolve:{c.id}", on_click=_set_status, args=(c.id, "resolved"))
-            else:
-                st.button("Reopen", key=f"reopen:{c.id}", on_click=_set_status, args=(c.id, "open"),
-                          type="tertiary")
-    forms.comment_form(m, key="comment_form")
-
-
 def main() -> None:
     opened = common.require_map()
     if state.client_view():
@@ -126,4 +102,4 @@ def main() -> None:
                 st.text_input("Snapshot name", key="snapshot_name", max_chars=200, placeholder="end of session 4")
                 st.form_submit_button("Take snapshot", on_click=_snapshot, args=(opened.id,))
     with tabs[4]:
-        _comments(opened)
+        conversation_view.conversations_panel(opened.map, key="comments", form_key="comment_form")
