@@ -43,9 +43,10 @@ def main() -> None:
     cv = state.client_view()
     opened = state.current()
 
-    names = [] if cv else ["home"]
+    names = [] if cv else ["home", "caseload"]
     if opened is not None:
-        names += ["map", "people", "relationships", "patterns", "sessions"] + ([] if cv else ["history"])
+        names += ["map", "people", "relationships", "patterns", "sessions"] + (
+            [] if cv else ["history", "replay", "changes"])
     names = names or ["home"]  # client view with no map open: a calm waiting page
     default = "map" if opened is not None else "home"
     pages = {name: _page(name, cv, default=name == default) for name in names}

@@ -67,6 +67,9 @@ PAGE_TITLES: dict[str, tuple[str, str]] = {
     "patterns": ("Patterns", "The pattern we're working on"),
     "sessions": ("Sessions", "How things are going"),
     "history": ("History", "History"),
+    "caseload": ("Caseload", "Caseload"),
+    "replay": ("Replay", "Replay"),
+    "changes": ("Changes", "Changes"),
 }
 
 

@@ -27,8 +27,13 @@ def _edits_table(opened: state.Opened) -> list[int]:
     if not history:
         st.caption("No edits yet: this is the map as it was created or imported (version 0).")
         return [0]
-    st.dataframe(pd.DataFrame([{"version": e.version, "what": e.sentence, "who": e.author,
-                                "when": e.at.strftime("%Y-%m-%d %H:%M")} for e in history]),
+    rows = [{"version": e.version, "what": e.sentence, "who": e.author, "at": e.at} for e in history]
+    # Reviews sit in the history too: a sign-off of a version, not an edit (it writes no new version).
+    rows += [{"version": r.version, "what": f"Reviewed version {r.version}", "who": r.reviewer, "at": r.at}
+             for r in state.store().reviews(opened.id)]
+    rows.sort(key=lambda r: (r["at"], r["version"]), reverse=True)
+    st.dataframe(pd.DataFrame([{"version": r["version"], "what": r["what"], "who": r["who"],
+                                "when": r["at"].strftime("%Y-%m-%d %H:%M")} for r in rows]),
                  hide_index=True, width="stretch", height=260)
     return [e.version for e in history] + [0]
 
