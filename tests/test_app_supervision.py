@@ -171,3 +171,13 @@ def test_a_review_shows_in_the_history_without_writing_a_version(cases):
     df = sup.dataframe[0].value
     assert (df.iloc[0]["what"], df.iloc[0]["who"], df.iloc[0]["version"]) == (f"Reviewed version {v}", "Dr S", v)
     assert store().version(map_id) == v
+
+
+def test_the_supervision_pack_is_prepared_from_the_changes_page(cases):
+    sup = app(map=cases["fine"], **{"as": "supervisor"})
+    page(sup, "changes")
+    sup.button(key="pack_prepare").click().run()
+    assert not sup.exception
+    (_key, data, name, mime) = sup.session_state["_supervision_pack"]
+    assert data.startswith(b"%PDF") and name == "F-1-supervision-pack.pdf" and mime == "application/pdf"
+    assert sup.get("download_button")

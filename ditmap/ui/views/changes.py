@@ -9,6 +9,7 @@ from typing import Any
 
 import streamlit as st
 
+from ditmap.exports import ExportError, export_bytes
 from ditmap.store.base import MapDiff
 from ditmap.store.diff import diff_rows
 from ditmap.supervision import DRAWN_KINDS, change_counts, changes_drawing, last_review, record_review
@@ -77,6 +78,26 @@ def _reviews(opened: state.Opened) -> None:
         st.caption(md(f"Reviewed version {r.version} by {r.reviewer} · {r.at:%Y-%m-%d %H:%M}"))
 
 
+def _pack(opened: state.Opened, a: int, since: str) -> None:
+    """Prepare the supervision pack (PDF) for these versions, then offer it to download."""
+    key = (opened.id, a, opened.version)
+    if st.button("Prepare supervision pack (PDF)", key="pack_prepare"):
+        try:
+            data, name, mime = export_bytes(opened.map, "supervision-pdf", since=map_at(opened.id, a),
+                                            since_label=since)
+        except ExportError as err:
+            st.error(md(str(err)))
+            return
+        st.session_state[_PACK] = (key, data, name, mime)
+    ready = st.session_state.get(_PACK)
+    if ready is not None and ready[0] == key:
+        st.download_button("Download supervision pack", ready[1], file_name=ready[2], mime=ready[3],
+                           key="pack_download", icon=":material/download:")
+
+
+_PACK = "_supervision_pack"
+
+
 def main() -> None:
     opened = common.require_map()
     if state.client_view():
@@ -121,6 +142,7 @@ def main() -> None:
     with r1:
         st.subheader("Review", anchor=False)
         _reviews(opened)
+        _pack(opened, a, since)
     with r2:
         current = opened.map
         anchor = sel if sel is not None and sel[1] in (current.people_by_id if sel[0] == "person"
