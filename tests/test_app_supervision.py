@@ -103,8 +103,8 @@ def test_replay_steps_through_sessions_with_scores_and_that_sessions_edits(cases
     sup = app(map=cases["fine"], **{"as": "supervisor"})
     page(sup, "replay")
     assert not sup.exception
-    assert sup.session_state["replay_stop"] == 7  # the latest session first
-    sup.select_slider(key="replay_stop").set_value(3).run()  # session 4
+    assert sup.session_state["replay_at"] == 7  # the latest session first
+    sup.select_slider[0].set_value(3).run()  # session 4
     view = drawing(sup)
     m4 = store().map_at(cases["fine"], next(x for x in _stops(cases["fine"]) if x.label == "session 4").version)
     assert {p["id"] for p in view["people"] if p.get("cg") != 2} == set(m4.people_by_id)
@@ -115,7 +115,7 @@ def test_replay_steps_through_sessions_with_scores_and_that_sessions_edits(cases
     # Positions are the same at every step: the drawing never jumps.
     before = {p["id"]: (p["x"], p["y"]) for p in view["people"]}
     sup.button(key="replay_prev").click().run()
-    assert sup.session_state["replay_stop"] == 2
+    assert sup.session_state["replay_at"] == 2
     after = {p["id"]: (p["x"], p["y"]) for p in drawing(sup)["people"]}
     assert all(after[k] == v for k, v in before.items() if k in after)
     # What session 4 added is marked on the drawing.

@@ -70,7 +70,7 @@ def _manage(action: str, info: MapInfo) -> None:
 
 
 def _map_row(info: MapInfo, awaiting: int = 0) -> None:
-    with st.container(border=True):
+    with st.container(border=True, key=f"map-row-{info.id}"):
         c1, c2 = st.columns([3, 2], vertical_alignment="center")
         status = " · archived" if info.archived else ""
         status += " · deleted" if info.deleted else ""

@@ -12,11 +12,21 @@ from ditmap.ui import common, state
 from ditmap.ui.network_view import network_view
 from ditmap.ui.supervision_common import history, map_at
 
-STOP = "replay_stop"
+STOP = "replay_at"
 
 
 def _step(delta: int, count: int) -> None:
     st.session_state[STOP] = max(0, min(count - 1, int(st.session_state.get(STOP, count - 1)) + delta))
+
+
+def _slider_key(count: int) -> str:
+    return f"replay_slider:{count}:{st.session_state[STOP]}"
+
+
+def _slid(key: str, count: int) -> None:
+    # A slider made for an earlier step may still report its old value once: only the current one counts.
+    if key == _slider_key(count):
+        st.session_state[STOP] = int(st.session_state[key])
 
 
 def _scores(m, stop: Stop) -> None:
@@ -49,8 +59,11 @@ def main() -> None:
 
     c1, c2, c3 = st.columns([1, 6, 1], vertical_alignment="bottom")
     c1.button("◀ Previous", key="replay_prev", on_click=_step, args=(-1, n), disabled=st.session_state[STOP] == 0)
-    c2.select_slider("Replay to the end of", options=list(range(n)), format_func=lambda i: stops[i].label,
-                     key=STOP)
+    # The slider is remade at each step (its key names the stop), so the buttons and the slider never
+    # disagree about where the replay is: the stop lives in STOP alone.
+    slider = _slider_key(n)
+    c2.select_slider("Replay to the end of", options=list(range(n)), value=st.session_state[STOP],
+                     format_func=lambda i: stops[i].label, key=slider, on_change=_slid, args=(slider, n))
     c3.button("Next ▶", key="replay_next", on_click=_step, args=(1, n), disabled=st.session_state[STOP] == n - 1)
     i = int(st.session_state[STOP])
     stop = stops[i]
