@@ -4,16 +4,11 @@ comment on their next rerun."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
+from apps.supervision_cases import build_case
 from e2e_ui import click, goto, nav, options, select, wait_for, wait_idle
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from apps.supervision_cases import build_case  # noqa: E402
-
-from ditmap.supervision import replay_stops  # noqa: E402
+from ditmap.supervision import replay_stops
 
 pytestmark = pytest.mark.e2e
 
