@@ -88,10 +88,13 @@ def test_caseload_lists_every_map_with_flags_in_words_sorts_filters_and_opens_a_
 
     sup.selectbox(key="caseload_sort").set_value("deterioration first").run()
     assert next(iter(sup.dataframe[0].value["map"])) == "Worse"
-    sup.selectbox(key="caseload_flag").set_value("no agreed focus by session 5").run()
+    sup.pills(key="caseload_flag").set_value("no agreed focus by session 5").run()
     assert list(sup.dataframe[0].value["map"]) == ["Unagreed"]
-    sup.selectbox(key="caseload_flag").set_value(None).run()
-    sup.selectbox(key="caseload_therapist").set_value("Dr A").run()
+    sup.pills(key="caseload_flag").set_value(None).run()
+    sup.segmented_control(key="caseload_phase").set_value("initial").run()
+    assert "No map matches these filters." in all_text(sup)  # every case is in the middle phase
+    sup.segmented_control(key="caseload_phase").set_value(None).run()
+    sup.multiselect(key="caseload_therapists").set_value(["Dr A"]).run()
     assert set(sup.dataframe[0].value["map"]) == {"Worse", "Fine"}
 
     sup.selectbox(key="caseload_case").set_value(cases["worse"]).run()

@@ -116,6 +116,7 @@ class SqliteStore(Store):
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self._parsed: dict[str, tuple[str, DitMap]] = {}  # map id → (current text, parsed map); maps are frozen
+        self._summaries: dict[str, tuple[str, MapSummary]] = {}  # map id → (summary text, parsed), likewise
         if self.path.is_dir():
             raise StoreError(f"{self.path} is a folder, not a store file")
         _create_private(self.path)
@@ -534,7 +535,16 @@ class SqliteStore(Store):
         with self._connect() as conn:
             rows = conn.execute(f"SELECT {cols}, s.summary_json FROM maps m JOIN map_summaries s ON s.map_id = m.id"
                                 f" WHERE {where} ORDER BY m.updated_at DESC, m.id").fetchall()
-        return [(_info(r), MapSummary.from_json(json.loads(r[-1]))) for r in rows]
+        return [(_info(r), self._parsed_summary(r[0], r[-1])) for r in rows]
+
+    def _parsed_summary(self, map_id: str, text: str) -> MapSummary:
+        """A summary parsed from its stored text, reusing the last parse when the text is identical."""
+        hit = self._summaries.get(map_id)
+        if hit is not None and hit[0] == text:
+            return hit[1]
+        summary = MapSummary.from_json(json.loads(text))
+        self._summaries[map_id] = (text, summary)
+        return summary
 
     def record_review(self, map_id: str, *, reviewer: str, version: int | None = None) -> Review:
         """Record a sign-off of `version` (default: the current one) by `reviewer`; reviews are only added."""
