@@ -63,10 +63,24 @@ def check_collections(collections: Mapping[str, Sequence[Any]]) -> list[Problem]
         ref(f"enactments[{i}].pattern", _get(e, "pattern"), "patterns", "pattern")
         ref(f"enactments[{i}].relationship", _get(e, "relationship"), "relationships", "relationship")
     anchor_fields = {"person": "people", "relationship": "relationships", "pattern": "patterns"}
+    comments = {_get(c, "id"): c for c in collections.get("comments", ()) if isinstance(_get(c, "id"), str)}
     for i, c in enumerate(collections.get("comments", ())):
         kind = _get(c, "anchor_kind")
         if isinstance(kind, str) and kind in anchor_fields:  # a malformed file may hold a list here
             ref(f"comments[{i}].anchor", _get(c, "anchor"), anchor_fields[kind], kind)
+        if kind == "version" and not (isinstance(_get(c, "anchor"), str) and _get(c, "anchor").isdigit()):
+            problems.append(Problem(f"comments[{i}].anchor", "a comment on a version names the version number"))
+        parent_id = _get(c, "reply_to")
+        if isinstance(parent_id, str):
+            parent = comments.get(parent_id)
+            if parent is None or parent_id == _get(c, "id"):
+                problems.append(Problem(f"comments[{i}].reply_to", f'no other comment with id "{parent_id}"'))
+            elif _get(parent, "reply_to") is not None:
+                problems.append(Problem(f"comments[{i}].reply_to",
+                                        "a reply answers the first comment of its conversation, not another reply"))
+            elif (_get(parent, "anchor_kind"), _get(parent, "anchor")) != (kind, _get(c, "anchor")):
+                problems.append(Problem(f"comments[{i}].anchor", "a reply is about the same item as the comment "
+                                        "it answers"))
     numbers: set[int] = set()
     for i, s in enumerate(collections.get("sessions", ())):
         n = _get(s, "number")
@@ -107,7 +121,7 @@ def dependents(m: DitMap, kind: str, item_id: str) -> list[tuple[str, str]]:
     """Items that refer to an item, as (kind, id): what must go too if it is removed.
 
     A person takes their relationships; a relationship its enactments; a pattern its enactments;
-    each of these takes the comments anchored to it. Order is the order to remove them in.
+    each of these takes the comments anchored to it; a comment takes its replies. Order is the order to remove them in.
     """
     out: list[tuple[str, str]] = []
     if kind == "person":
@@ -120,6 +134,8 @@ def dependents(m: DitMap, kind: str, item_id: str) -> list[tuple[str, str]]:
     if kind in ("person", "relationship", "pattern"):
         out.extend(("comment", c.id) for c in m.comments
                    if c.anchor_kind == kind and c.anchor == item_id)
+    elif kind == "comment":  # a conversation's first comment takes its replies
+        out.extend(("comment", c.id) for c in m.comments if c.reply_to == item_id)
     return _unique(out)
 
 

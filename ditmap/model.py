@@ -23,6 +23,7 @@ from ditmap.vocab import (
     Direction,
     PatternStatus,
     Phase,
+    Role,
     phase_of,
 )
 
@@ -155,15 +156,23 @@ class Session(_Model):
 
 
 class Comment(_Model):
-    """A supervision comment anchored to a person, relationship or pattern."""
+    """A supervision comment anchored to a person, relationship, pattern or version.
+
+    Comments form conversations: a reply names the comment it answers in `reply_to` (always the
+    first comment of the thread, with the same anchor). The thread's `status` is its first comment's;
+    `resolved_by` says who resolved it (therapist or supervisor).
+    """
 
     id: Id
     anchor_kind: AnchorKind
     anchor: Id
     author: ShortText = ""
+    author_role: Role | None = None
     text: Text
     status: CommentStatus = "open"
     created: dt.datetime | None = None
+    reply_to: Id | None = None
+    resolved_by: ShortText = ""
 
 
 class DitMap(_Model):
@@ -247,6 +256,8 @@ class DitMap(_Model):
         if kind == "pattern":
             pt = self.patterns_by_id.get(item_id)
             return pt.title if pt else item_id
+        if kind == "version":
+            return f"version {item_id}"
         if kind == "session":
             s = self.sessions_by_id.get(item_id)
             return f"session {s.number}" if s else item_id

@@ -23,7 +23,10 @@ Direction = Literal["mutual", "source_to_target", "target_to_source"]
 
 PatternStatus = Literal["draft", "agreed"]
 CommentStatus = Literal["open", "resolved"]
-AnchorKind = Literal["person", "relationship", "pattern"]
+AnchorKind = Literal["person", "relationship", "pattern", "version"]
+"""What a comment is about; a `version` comment's anchor is the version number, as text."""
+Role = Literal["therapist", "client", "supervisor"]
+"""Who is at the keyboard (the sidebar's "I am"); written with each comment."""
 Phase = Literal["initial", "middle", "ending", "follow-up"]
 
 CORNERS: tuple[str, ...] = get_args(Corner)
@@ -32,6 +35,7 @@ DIRECTIONS: tuple[str, ...] = get_args(Direction)
 PATTERN_STATUSES: tuple[str, ...] = get_args(PatternStatus)
 COMMENT_STATUSES: tuple[str, ...] = get_args(CommentStatus)
 ANCHOR_KINDS: tuple[str, ...] = get_args(AnchorKind)
+ROLES_AT_KEYBOARD: tuple[str, ...] = get_args(Role)
 PHASES: tuple[str, ...] = get_args(Phase)
 
 # --- open vocabularies (suggestions; free text allowed) -------------------------------------

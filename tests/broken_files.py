@@ -99,7 +99,7 @@ WRONG_TYPES: dict[str, tuple[dict[str, Any], list[str]]] = {
     ]),
     "comments": ({"id": "c1", "anchor_kind": "session", "anchor": 5, "author": 1, "text": None, "status": 0,
                   "created": "yesterday"}, [
-        'comments[0].anchor_kind: must be one of person, relationship, pattern (got "session")',
+        'comments[0].anchor_kind: must be one of person, relationship, pattern, version (got "session")',
         "comments[0].anchor: must be text (got 5)",
         "comments[0].author: must be text (got 1)",
         "comments[0].text: must be text (got null)",

@@ -28,7 +28,8 @@ def test_export_every_format(tmp_path, fmt, capsys):
     assert data
     first = {"svg": b"<?xml", "png": b"\x89PNG", "pdf": b"%PDF", "summary-pdf": b"%PDF", "html": b"<!DOCTYPE html>",
              "csv": b"PK", "graphml": b"<?xml", "gexf": b"<?xml", "json": b"{", "kumu": b"{",
-             "summary-md": b"# Formulation summary", "letter-md": b"# Goodbye letter"}[fmt]
+             "summary-md": b"# Formulation summary", "letter-md": b"# Goodbye letter",
+             "supervision-pdf": b"%PDF"}[fmt]
     assert data.startswith(first)
     assert "wrote" in capsys.readouterr().out
 

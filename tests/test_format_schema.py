@@ -59,7 +59,8 @@ def test_schema_structure_matches_the_model_and_vocabularies() -> None:
     assert _prop("Relationship", "direction")["enum"] == list(DIRECTIONS)
     assert _prop("Pattern", "status")["enum"] == list(PATTERN_STATUSES) == ["draft", "agreed"]
     assert _prop("Comment", "status")["enum"] == list(COMMENT_STATUSES) == ["open", "resolved"]
-    assert _prop("Comment", "anchor_kind")["enum"] == list(ANCHOR_KINDS) == ["person", "relationship", "pattern"]
+    assert _prop("Comment", "anchor_kind")["enum"] == list(ANCHOR_KINDS) == [
+        "person", "relationship", "pattern", "version"]
     ranges = {("Relationship", "intensity"): (1, 5), ("Enactment", "strength"): (1, 3),
               ("Session", "phq9"): (0, 27), ("Session", "gad7"): (0, 21), ("Session", "number"): (1, 99)}
     for (model, field), (lo, hi) in ranges.items():

@@ -30,22 +30,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--pattern", metavar="ID", help="the pattern to feature (default: the agreed one)")
     p.add_argument("--session", type=int, metavar="N", help="the session to date the export by (default: latest)")
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="page size for diagrams and PDFs")
+    p.add_argument("--since", type=Path, metavar="EARLIER",
+                   help="supervision-pdf: an earlier .ditmap.json of the same map; the pack lists the changes since it")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT",
                    help="file to write (for csv: OUT.zip, or a folder)")
     p.set_defaults(func=cmd_export)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from ditmap.fileformat import load
+    from ditmap.fileformat import MapFileError, load
 
     if args.client and args.private_notes:
         print("ditmap export: --private-notes cannot be used with --client (client versions never hold them)",
               file=sys.stderr)
         return 1
     m = load(args.file)
+    if args.since is not None and args.fmt != "supervision-pdf":
+        print("ditmap export: --since is for --format supervision-pdf only", file=sys.stderr)
+        return 1
+    try:
+        since = load(args.since) if args.since is not None else None
+    except MapFileError as err:  # named as the file it is, not as FILE
+        for line in err.lines(str(args.since)):
+            print(line, file=sys.stderr)
+        return 1
     try:
         data, _name, _mime = export_bytes(m, args.fmt, client=args.client, private_notes=args.private_notes,
-                                          pattern_id=args.pattern, session=args.session, paper=args.paper)
+                                          pattern_id=args.pattern, session=args.session, paper=args.paper,
+                                          since=since, since_label=args.since.name if args.since else "")
     except ExportError as err:
         print(f"ditmap export: {err}", file=sys.stderr)
         return 1

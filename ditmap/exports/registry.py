@@ -30,6 +30,8 @@ class ExportOptions:
     pattern_id: str | None = None
     session: int | None = None
     paper: Paper = "a4"
+    since: DitMap | None = None  # the supervision pack: the version its changes are counted from
+    since_label: str = ""  # … in words ("your last review, version 12")
 
 
 Exporter = Callable[[DitMap, ExportOptions], bytes]
@@ -78,6 +80,8 @@ FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat("kumu", "Kumu blueprint (JSON)", ".kumu.json", "application/json", False,
                  _lazy("data", "export_kumu")),
     ExportFormat("csv", "CSV tables (zip)", ".zip", "application/zip", False, _lazy("data", "export_csv")),
+    ExportFormat("supervision-pdf", "Supervision pack (PDF)", ".pdf", "application/pdf", False,
+                 _lazy("supervision_pack", "export_pdf")),
 )
 LOSSLESS = frozenset({"json", "csv", "kumu"})
 """Formats that keep text exactly, control characters included; the others replace those XML cannot hold."""
@@ -87,11 +91,11 @@ FORMAT_NAMES: tuple[str, ...] = tuple(FORMATS_BY_NAME)
 
 def export_bytes(m: DitMap, fmt: str, *, client: bool = False, private_notes: bool = False,
                  pattern_id: str | None = None, session: int | None = None,
-                 paper: Paper = "a4") -> tuple[bytes, str, str]:
+                 paper: Paper = "a4", since: DitMap | None = None, since_label: str = "") -> tuple[bytes, str, str]:
     """One export of a map: (bytes, file name, MIME type). The dashboard's one entry point.
 
     The map is passed through `pseudonym.redact` first, so private text the options exclude is not
-    there for any exporter to leak.
+    there for any exporter to leak (`since`, the earlier version a supervision pack compares with, too).
     """
     f = FORMATS_BY_NAME.get(fmt)
     if f is None:
@@ -102,8 +106,12 @@ def export_bytes(m: DitMap, fmt: str, *, client: bool = False, private_notes: bo
         raise ExportError(f'no pattern with id "{pattern_id}"')
     if paper not in ("a4", "letter"):
         raise ExportError(f'unknown paper size "{paper}" (a4 or letter)')
-    opts = ExportOptions(client=client, private_notes=private_notes and not client,
-                         pattern_id=pattern_id, session=session, paper=paper)
+    keep = private_notes and not client
+    earlier = None if since is None else redact(since, client=client, private_notes=keep)
+    if earlier is not None and f.name not in LOSSLESS:
+        earlier = printable(earlier)
+    opts = ExportOptions(client=client, private_notes=keep, pattern_id=pattern_id, session=session, paper=paper,
+                         since=earlier, since_label=since_label)
     seen = redact(m, client=client, private_notes=opts.private_notes)
     if f.name not in LOSSLESS:
         seen = printable(seen)
@@ -115,5 +123,6 @@ def filename(m: DitMap, f: ExportFormat, *, client: bool = False) -> str:
     """`<pseudonym>-<format>[-client]<ext>`, reduced to safe characters."""
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", m.client.pseudonym).strip("-")[:40] or "map"
     kind = {"svg": "diagram", "png": "diagram", "pdf": "diagram", "summary-md": "summary",
-            "summary-pdf": "summary", "letter-md": "goodbye-letter-draft", "html": "map"}.get(f.name, "data")
+            "summary-pdf": "summary", "letter-md": "goodbye-letter-draft", "html": "map",
+            "supervision-pdf": "supervision-pack"}.get(f.name, "data")
     return f"{stem}-{kind}{'-client' if client else ''}{f.extension}"

@@ -22,6 +22,7 @@ from ditmap.store.base import (
     MapDiff,
     MapInfo,
     MapNotFound,
+    Review,
     Snapshot,
     Store,
     StoreError,
@@ -32,7 +33,7 @@ DB_FILE_NAME = "ditmap.sqlite3"
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 
 __all__ = [
-    "Applied", "Conflict", "Edit", "FieldChange", "ItemDiff", "MapDiff", "MapInfo", "MapNotFound", "Snapshot",
+    "Applied", "Conflict", "Edit", "FieldChange", "ItemDiff", "MapDiff", "MapInfo", "MapNotFound", "Review", "Snapshot",
     "SqliteStore", "Store", "StoreError", "db_target", "default_db_path", "open_store",
 ]
 

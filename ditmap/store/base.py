@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ditmap.caseload import MapSummary, summarise
 from ditmap.model import DitMap
 from ditmap.operations import Operation
 
@@ -65,6 +66,15 @@ class Snapshot:
     version: int
     at: dt.datetime
     author: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A supervisor's sign-off: this version of the map was reviewed, by whom, when."""
+
+    version: int
+    reviewer: str
+    at: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +181,27 @@ class Store(ABC):
     def snapshot(self, map_id: str, name: str, *, author: str = "") -> Snapshot: ...
     @abstractmethod
     def snapshots(self, map_id: str) -> list[Snapshot]: ...
+
+    # supervision: summaries for the caseload, reviews
+    def summaries(self, *, include_archived: bool = False) -> list[tuple[MapInfo, MapSummary]]:
+        """Every listed map with its caseload summary.
+
+        This default reads each map in full; a store should keep summaries up to date on every write
+        (as `SqliteStore` does in the edit's own transaction) and override it.
+        """
+        return [(info, summarise(self.load(info.id)[0])) for info in self.list_maps(include_archived=include_archived)]
+
+    def record_review(self, map_id: str, *, reviewer: str, version: int | None = None) -> Review:
+        """Record that `reviewer` reviewed the map at `version` (default: the current one)."""
+        raise NotImplementedError(f"{type(self).__name__} does not keep reviews")
+
+    def reviews(self, map_id: str) -> list[Review]:
+        """The map's reviews, oldest first."""
+        raise NotImplementedError(f"{type(self).__name__} does not keep reviews")
+
+    def last_reviewed(self, reviewer: str) -> dict[str, int]:
+        """Map id → the latest version `reviewer` reviewed, for every map they reviewed."""
+        raise NotImplementedError(f"{type(self).__name__} does not keep reviews")
 
     # files (the same for every backend: through the file format)
     def import_map(self, path: str | Path, *, name: str | None = None, author: str = "") -> MapInfo:

@@ -54,3 +54,21 @@ def diff_maps(a: DitMap, b: DitMap, *, from_version: int = 0, to_version: int = 
             if item_id not in old:
                 out.append(ItemDiff(kind, item_id, _label(b, kind, item_id), "added"))
     return MapDiff(from_version, to_version, tuple(out))
+
+
+def _shown(value: Any, limit: int) -> str:
+    return "" if value is None else str(value)[:limit]
+
+
+def diff_rows(d: MapDiff, *, limit: int = 300) -> list[dict[str, str]]:
+    """The diff as the History page lists it: one row per changed field (one per added or removed item),
+    with columns item ("person Mum"), change, field, before, after (each value cut to `limit` characters)."""
+    rows: list[dict[str, str]] = []
+    for it in d.items:
+        item = f"{it.kind} {it.label}"
+        if not it.fields:
+            rows.append({"item": item, "change": it.change, "field": "", "before": "", "after": ""})
+        for f in it.fields:
+            rows.append({"item": item, "change": it.change, "field": f.field,
+                         "before": _shown(f.before, limit), "after": _shown(f.after, limit)})
+    return rows

@@ -38,6 +38,7 @@ from ditmap.store.schema import (
     SchemaError,
     migrate,
     newer_message,
+    summaries_current,
 )
 from ditmap.store.sql_store import SqlStore, dumps_map, log
 
@@ -119,11 +120,11 @@ class PostgresStore(SqlStore):
         with raw:
             conn = _PgConn(raw)
             try:
-                if check_openable(conn, self._where) != SCHEMA_VERSION:
+                if check_openable(conn, self._where) != SCHEMA_VERSION or not summaries_current(conn):
                     conn.execute("BEGIN")
                     conn.execute("SELECT pg_advisory_xact_lock(?)", (APPLICATION_ID,))  # one creator at a time
                     found = check_openable(conn, self._where)
-                    if found != SCHEMA_VERSION:
+                    if found != SCHEMA_VERSION or not summaries_current(conn):
                         migrate(conn, POSTGRES, found, self._where, dumps_map, (psycopg.Error,))
                     conn.execute("COMMIT")
             except SchemaError as err:

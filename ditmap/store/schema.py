@@ -22,6 +22,10 @@ Schema history
   3  clinic mode (`CLINIC_STATEMENTS`): accounts, sign_in_failures, sessions, shares, map_owners,
      supervision, settings, and the append-only `audit` table (triggers refuse UPDATE and DELETE).
      Nothing else changes: a store without accounts stays in personal mode.
+  4  `map_summaries` (each map's caseload summary, `ditmap.caseload.summarise`, rewritten in the same
+     transaction as every edit, so the caseload page never reads whole maps; rebuilt for every map when
+     `meta.summary_format` differs from `ditmap.caseload.SUMMARY_FORMAT`) and `reviews` (a supervisor's
+     sign-off: map, version, reviewer, time; rows are only ever added).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION_ID = 0x4449544D  # "DITM" (SQLite's PRAGMA application_id)
 CHECKPOINT_EVERY = 50
 
@@ -98,12 +102,23 @@ TABLES: tuple[Table, ...] = (
         "version INTEGER NOT NULL",
         "map_json TEXT NOT NULL",
     ), ("map_id", "version"), compact=True),
+    Table("map_summaries", (
+        "map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE",
+        "summary_json TEXT NOT NULL",
+    ), ("map_id",), compact=True),
+    Table("reviews", (
+        "map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE",
+        "version INTEGER NOT NULL",
+        "reviewer TEXT NOT NULL",
+        "at TEXT NOT NULL",
+    ), ("map_id", "version", "reviewer", "at")),
 )
 
 INDEXES: tuple[Index, ...] = (
     Index("edits_undoable", "edits", ("map_id", "version"), "undo_of IS NULL AND undone = 0"),
     Index("edits_redoable", "edits", ("map_id", "version"), "undo_of IS NOT NULL AND undone = 0"),
     Index("edits_plain", "edits", ("map_id", "version"), "undo_of IS NULL AND redo_of IS NULL"),
+    Index("reviews_by_reviewer", "reviews", ("reviewer", "map_id", "version")),
 )
 
 TABLE_NAMES: tuple[str, ...] = tuple(t.name for t in TABLES)
@@ -266,7 +281,35 @@ def _migrate_2_to_3(conn: Connection, dialect: Dialect, _dumps: Callable[[object
         conn.execute(stmt)
 
 
-MIGRATIONS: dict[int, Migration] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
+def build_summaries(conn: Connection) -> None:
+    """(Re)write every map's caseload summary from its current content, and record the summary format."""
+    from ditmap.caseload import SUMMARY_FORMAT, summarise
+    from ditmap.model import DitMap
+
+    for (map_id, current_json) in conn.execute("SELECT id, current_json FROM maps").fetchall():
+        summary = summarise(DitMap.model_validate_json(current_json))
+        conn.execute("INSERT INTO map_summaries (map_id, summary_json) VALUES (?, ?)"
+                     " ON CONFLICT (map_id) DO UPDATE SET summary_json = excluded.summary_json",
+                     (map_id, json.dumps(summary.to_json())))
+    conn.execute("INSERT INTO meta (key, value) VALUES ('summary_format', ?)"
+                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(SUMMARY_FORMAT),))
+
+
+def summaries_current(conn: Connection) -> bool:
+    """Whether the stored summaries were made by this ditmap's `summarise`."""
+    from ditmap.caseload import SUMMARY_FORMAT
+
+    row = conn.execute("SELECT value FROM meta WHERE key = 'summary_format'").fetchone()
+    return row is not None and row[0] == str(SUMMARY_FORMAT)
+
+
+def _migrate_3_to_4(conn: Connection, dialect: Dialect, dumps_map: Callable[[object], str]) -> None:
+    """Add the caseload summaries (built for every map now) and the reviews table."""
+    add_tables("map_summaries", "reviews")(conn, dialect, dumps_map)
+    build_summaries(conn)
+
+
+MIGRATIONS: dict[int, Migration] = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}
 """from-version → the migration that brings a store at that version to the next one (inside one transaction)."""
 
 
@@ -296,6 +339,8 @@ def migrate(conn: Connection, dialect: Dialect, found: int, what: str, dumps_map
             raise SchemaError(f"{what} could not be updated from schema {version} to {version + 1} ({err}); "
                               "it was left as it was") from None
         version += 1
+    if not summaries_current(conn):  # a new store, or summaries made by another ditmap's `summarise`
+        build_summaries(conn)
     conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)"
                  " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(SCHEMA_VERSION),))
 
@@ -329,12 +374,12 @@ def ensure_schema(conn: Connection, what: str, dumps_map: Callable[[object], str
     import sqlite3
 
     version = check_openable(conn, what)
-    if version == SCHEMA_VERSION:
+    if version == SCHEMA_VERSION and summaries_current(conn):
         return version
     conn.execute("BEGIN IMMEDIATE")
     try:
         found = check_openable(conn, what)  # another process may have done it while we waited
-        if found != SCHEMA_VERSION:
+        if found != SCHEMA_VERSION or not summaries_current(conn):
             migrate(conn, SQLITE, found, what, dumps_map, (sqlite3.Error,))
             if found == 0:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")

@@ -27,6 +27,7 @@ from abc import abstractmethod
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 
+from ditmap.caseload import MapSummary, summarise
 from ditmap.integrity import check_map
 from ditmap.model import DitMap
 from ditmap.operations import Operation, OperationError, Touch, dump_operation, parse_operation
@@ -37,6 +38,7 @@ from ditmap.store.base import (
     MapDiff,
     MapInfo,
     MapNotFound,
+    Review,
     Snapshot,
     Store,
     StoreError,
@@ -113,6 +115,7 @@ class SqlStore(Store):
 
     def __init__(self) -> None:
         self._parsed: dict[str, tuple[str, DitMap]] = {}  # map id → (current text, parsed map); maps are frozen
+        self._summaries: dict[str, tuple[str, MapSummary]] = {}  # map id → (summary text, parsed), likewise
 
     @property
     @abstractmethod
@@ -192,8 +195,21 @@ class SqlStore(Store):
                 break
         else:  # pragma: no cover - 10 collisions of 32 random bits
             raise StoreError("could not pick a fresh map id")
+        self._write_summary(conn, map_id, m, previous=None)
         log.info("created map %s", map_id)
         return self._require(conn, map_id)
+
+    @staticmethod
+    def _write_summary(conn: Conn, map_id: str, m: DitMap, *, previous: MapSummary | None) -> None:
+        """Keep the caseload's summary of this map in step, inside the caller's transaction."""
+        conn.execute("INSERT INTO map_summaries (map_id, summary_json) VALUES (?, ?)"
+                     " ON CONFLICT (map_id) DO UPDATE SET summary_json = excluded.summary_json",
+                     (map_id, json.dumps(summarise(m, previous).to_json())))
+
+    @staticmethod
+    def _summary(conn: Conn, map_id: str) -> MapSummary | None:
+        row = conn.execute("SELECT summary_json FROM map_summaries WHERE map_id = ?", (map_id,)).fetchone()
+        return None if row is None else MapSummary.from_json(json.loads(row[0]))
 
     def create_map(self, name: str, m: DitMap, *, author: str = "") -> MapInfo:
         name = clean_name(name)
@@ -312,6 +328,7 @@ class SqlStore(Store):
                      (map_id, version, op_json, inverse_json, sentence, author, now, undo_of, redo_of, int(merged),
                       json.dumps(sorted(touches))))
         self._parsed[map_id] = (text, new_map)
+        self._write_summary(conn, map_id, new_map, previous=self._summary(conn, map_id))
         if version % CHECKPOINT_EVERY == 0:
             conn.execute("INSERT INTO checkpoints (map_id, version, map_json) VALUES (?, ?, ?)"
                          " ON CONFLICT (map_id, version) DO UPDATE SET map_json = excluded.map_json",
@@ -462,6 +479,55 @@ class SqlStore(Store):
             rows = conn.execute("SELECT name, version, at, author FROM snapshots WHERE map_id = ? ORDER BY version, at",
                                 (map_id,)).fetchall()
         return [Snapshot(name=r[0], version=r[1], at=_time(r[2]), author=r[3]) for r in rows]
+
+    # --- supervision: summaries and reviews ------------------------------------------------------
+
+    def summaries(self, *, include_archived: bool = False) -> list[tuple[MapInfo, MapSummary]]:
+        """Every listed map with its caseload summary, in one query (no map is read in full)."""
+        where = "m.deleted = 0" + ("" if include_archived else " AND m.archived = 0")
+        cols = ", ".join(f"m.{c.strip()}" for c in _MAP_COLS.split(","))
+        with self._connect() as conn:
+            rows = conn.execute(f"SELECT {cols}, s.summary_json FROM maps m JOIN map_summaries s ON s.map_id = m.id"
+                                f" WHERE {where} ORDER BY m.updated_at DESC, m.id").fetchall()
+        return [(_info(r), self._parsed_summary(r[0], r[-1])) for r in rows]
+
+    def _parsed_summary(self, map_id: str, text: str) -> MapSummary:
+        """A summary parsed from its stored text, reusing the last parse when the text is identical."""
+        hit = self._summaries.get(map_id)
+        if hit is not None and hit[0] == text:
+            return hit[1]
+        summary = MapSummary.from_json(json.loads(text))
+        self._summaries[map_id] = (text, summary)
+        return summary
+
+    def record_review(self, map_id: str, *, reviewer: str, version: int | None = None) -> Review:
+        """Record a sign-off of `version` (default: the current one) by `reviewer`; reviews are only added."""
+        reviewer = plain_text((reviewer or "").strip())
+        if not reviewer:
+            raise StoreError("a review needs the reviewer's name or role")
+        with self._tx() as conn:
+            current, _text, _deleted = self._map_row(conn, map_id, lock=True)
+            version = current if version is None else version
+            if not 0 <= version <= current:
+                raise StoreError(f"this map has versions 0 to {current}; there is no version {version}")
+            now = _now()
+            conn.execute("INSERT INTO reviews (map_id, version, reviewer, at) VALUES (?, ?, ?, ?)",
+                         (map_id, version, reviewer[:NAME_MAX], now))
+        log.info("map %s: reviewed at version %d", map_id, version)
+        return Review(version=version, reviewer=reviewer[:NAME_MAX], at=_time(now))
+
+    def reviews(self, map_id: str) -> list[Review]:
+        with self._tx(write=False) as conn:
+            self._map_row(conn, map_id)
+            rows = conn.execute("SELECT version, reviewer, at FROM reviews WHERE map_id = ? ORDER BY at, version",
+                                (map_id,)).fetchall()
+        return [Review(version=r[0], reviewer=r[1], at=_time(r[2])) for r in rows]
+
+    def last_reviewed(self, reviewer: str) -> dict[str, int]:
+        with self._connect() as conn:
+            rows = conn.execute("SELECT map_id, max(version) FROM reviews WHERE reviewer = ? GROUP BY map_id",
+                                (reviewer,)).fetchall()
+        return {r[0]: r[1] for r in rows}
 
     def _announce(self, conn: Conn, map_id: str, version: int) -> None:
         """Called inside the transaction that wrote `version` (PostgreSQL: NOTIFY, delivered at commit)."""

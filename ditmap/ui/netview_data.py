@@ -11,18 +11,20 @@ colours are derived in the browser from the corner and the highlight state, and 
 a shared budget (a tooltip is a glance; the editor beside the map holds the full text).
 
 People: {"id", "a": alias, "x", "y", "r": role, "sh": shape (absent = dot), "me": 1 for the self,
-         "dead": 1, "hl": 1 involved in the lit pattern / 2 dimmed, "nt": notes (clinician only)}
+         "dead": 1, "hl": 1 involved in the lit pattern / 2 dimmed, "nt": notes (clinician only),
+         "cg": a change between two versions, 1 added / 2 removed / 3 changed (only when `changes` is given)}
 Relationships: {"id", "f": source, "t": target, "k": index in "kinds", "c": index in CORNERS,
          "w": line width, "n": intensity, "o": index in CLOSENESS, "ar": arrow 1 to target / 2 to source /
          3 both, "b": bend (parallels), "hl": 1 lit / 2 dimmed, "s": strength of the lit pattern (1–3),
          "fe": feelings, "cs": communication style (clinician only), "p": indices in "patterns"
-         (clinician only), "nt": notes (clinician only)}
+         (clinician only), "nt": notes (clinician only), "cg": as for people}
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from ditmap import style
@@ -33,6 +35,7 @@ from ditmap.vocab import CLOSENESS_PLAIN, CORNER_PLAIN
 CORNERS = ("past", "current", "therapy")
 CLOSENESS = ("inner", "middle", "outer")
 ARROW_CODES = {"to": 1, "from": 2, "both": 3}
+CHANGE_CODES = {"added": 1, "removed": 2, "changed": 3}
 
 LABEL_MAX = 40
 """Characters of an alias drawn on the canvas (the tooltip and the list show up to TEXT_MAX)."""
@@ -125,12 +128,16 @@ def build_view(
     selected: tuple[str, str] | None = None,
     client_view: bool = False,
     positions: dict[str, Position] | None = None,
+    changes: Mapping[tuple[str, str], str] | None = None,
 ) -> dict[str, Any]:
     """The drawing of `m` as JSON-ready data for `assets/network.js` (format in the module docstring).
 
     `positions` overrides person positions (default: each person's stored position, and `layout.place(m)`
     for anyone without one). `selected` is ("person" | "relationship", id); an unknown id is dropped.
+    `changes` marks items changed between two versions: ("person" | "relationship", id) → "added",
+    "removed" or "changed" (`ditmap.supervision.changes_drawing`); each is drawn with a marker, not colour alone.
     """
+    changes = changes or {}
     placed = _positions(m, positions)
     lit = lit_strengths(m, highlight_pattern)
     lit_people = {x for rid in lit for x in (m.relationships_by_id[rid].source, m.relationships_by_id[rid].target)}
@@ -155,6 +162,8 @@ def build_view(
             node["hl"] = 1 if p.id in lit_people else 2
         if notes and p.notes.strip():
             node["nt"] = clip(p.notes, notes)
+        if ("person", p.id) in changes:
+            node["cg"] = CHANGE_CODES[changes[("person", p.id)]]
         people.append(node)
 
     # Pattern titles the tooltips may name: all in the clinician view, none in the client view (a draft
@@ -195,6 +204,8 @@ def build_view(
             edge["p"] = sorted(enacted[r.id])
         if notes and r.notes.strip():
             edge["nt"] = clip(r.notes, notes)
+        if ("relationship", r.id) in changes:
+            edge["cg"] = CHANGE_CODES[changes[("relationship", r.id)]]
         rels.append(edge)
 
     return {
@@ -205,7 +216,7 @@ def build_view(
         # The chooser above the map lists every pattern, as the Patterns page does in both views.
         "choices": [[pt.id, clip(pt.title, TEXT_MAX)] for pt in m.patterns],
         "hp": highlight_pattern if highlight_pattern in m.patterns_by_id else None,
-        "legend": _legend(m, kinds, shapes_used, lit, highlight_pattern, client_view),
+        "legend": _legend(m, kinds, shapes_used, lit, highlight_pattern, client_view, changes),
         "backdrop": _backdrop(m, placed, client_view),
         "selected": _selected(m, selected),
         "client": client_view,
@@ -234,7 +245,8 @@ def _kind_style(kind: str, client_view: bool) -> dict[str, Any]:
 
 
 def _legend(m: DitMap, kinds: list[str], shapes_used: set[str], lit: dict[str, int],
-            highlight_pattern: str | None, client_view: bool) -> dict[str, Any]:
+            highlight_pattern: str | None, client_view: bool,
+            changes: Mapping[tuple[str, str], str]) -> dict[str, Any]:
     order = list(style.LINE_STYLES)
     kind_order = sorted(range(len(kinds)), key=lambda i: (order.index(kinds[i]) if kinds[i] in order
                                                           else len(order), kinds[i]))
@@ -249,6 +261,8 @@ def _legend(m: DitMap, kinds: list[str], shapes_used: set[str], lit: dict[str, i
         "dead": any(not p.alive for p in m.people),
         "highlight": None,
     }
+    if changes:
+        legend["changes"] = [c for c in CHANGE_CODES if c in set(changes.values())]
     if highlight_pattern and highlight_pattern in m.patterns_by_id:
         legend["highlight"] = {"label": clip(m.label_of("pattern", highlight_pattern), TEXT_MAX),
                                "count": len(lit)}
@@ -310,11 +324,21 @@ def words(client_view: bool) -> dict[str, Any]:
         "choose": "Light up pattern", "none": "(none)", "rearrange": "Re-arrange",
         "rearrangeTip": "Place everyone again by closeness and corner (one step; Undo puts them back).",
         "add": "Add person",
+        **CHANGE_WORDS,
     }
 
 
-PERSON_FIELDS = ("id", "a", "x", "y", "r", "sh", "me", "dead", "hl", "nt")
-RELATIONSHIP_FIELDS = ("id", "f", "t", "k", "c", "w", "n", "o", "ar", "b", "hl", "s", "fe", "cs", "p", "nt")
+CHANGE_WORDS: dict[str, Any] = {
+    "changes": "Changes between the two versions",
+    "change": ["", "added", "removed", "changed"],  # by "cg" code: tooltip line and legend
+    "changeMarks": ["", "+", "−", "✎"],  # drawn beside a name and on a line's middle
+    "changeLegend": {"added": "+ added (thick outline)", "removed": "− removed (faded, dashed)",
+                     "changed": "✎ changed"},
+}
+"""Words for changes drawn on the map (supervision; clinician words only: the client view never shows a diff)."""
+
+PERSON_FIELDS = ("id", "a", "x", "y", "r", "sh", "me", "dead", "hl", "nt", "cg")
+RELATIONSHIP_FIELDS = ("id", "f", "t", "k", "c", "w", "n", "o", "ar", "b", "hl", "s", "fe", "cs", "p", "nt", "cg")
 
 _JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                                "\u2028": "\\u2028", "\u2029": "\\u2029"})

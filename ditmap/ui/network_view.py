@@ -11,6 +11,7 @@ API for pages (stable; build to this)::
         client_view=False,        # plain words, larger text, no notes or pattern names in tooltips
         read_only=False,          # True: people cannot be dragged (supervisor, client device)
         positions=None,           # optional {person id: Position} overriding stored positions
+        changes=None,             # optional {("person" | "relationship", id): "added" | "removed" | "changed"}
         height=620,               # canvas height in px (legend and toolbar come on top of that)
         actions=False,            # True: the toolbar offers the pattern chooser, Re-arrange and Add person
         key="map",                # required, stable; a new key remounts the drawing (and re-fits it)
@@ -250,7 +251,7 @@ def pending_event(key: str) -> Any:
 
 def _packed(m: DitMap, key: str, highlight_pattern: str | None, selected: tuple[str, str] | None,
             client_view: bool, read_only: bool, positions: dict[str, Position] | None, height: int,
-            actions: bool) -> bytes:
+            actions: bool, changes: dict[tuple[str, str], str] | None = None) -> bytes:
     """The element's data; reused while the page passes the very same (frozen) map and options.
 
     A rerun that changed nothing then costs no building at all. The memo holds the map object itself,
@@ -258,10 +259,10 @@ def _packed(m: DitMap, key: str, highlight_pattern: str | None, selected: tuple[
     """
     options = (highlight_pattern, selected, client_view, read_only, int(height), actions, lib_urls())
     memo = st.session_state.get(_MEMO + key)
-    if positions is None and memo is not None and memo[0] is m and memo[1] == options:
+    if positions is None and not changes and memo is not None and memo[0] is m and memo[1] == options:
         return memo[2]
     data = build_view(m, highlight_pattern=highlight_pattern, selected=selected, client_view=client_view,
-                      positions=positions)
+                      positions=positions, changes=changes)
     data["lib"] = options[-1]
     data["height"] = int(height)
     data["ro"] = bool(read_only)
@@ -287,6 +288,7 @@ def network_view(
     height: int = 620,
     actions: bool = False,
     key: str,
+    changes: dict[tuple[str, str], str] | None = None,
     on_event: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any] | None:
     """Draw `m`; give the browser's latest new event to `on_event` (before the rerun) or return it."""
@@ -300,7 +302,7 @@ def network_view(
                 on_event(event)
 
     result = _component(key=key, data=_packed(m, key, highlight_pattern, selected, client_view, read_only,
-                                              positions, height, actions), height="content",
+                                              positions, height, actions, changes), height="content",
                         on_event_change=deliver)
     event = _take_event(key, getattr(result, "event", None))
     # Events from the next interaction are checked against the map the person saw and clicked on.

@@ -52,11 +52,11 @@ def main() -> None:
     refused = st.session_state.pop(state.REFUSED, None)
 
     maps_role = who.personal or who.operator or bool(who.roles - {ADMIN})
-    names = [] if cv or not maps_role else ["home"]
+    names = [] if cv or not maps_role else ["home", "caseload"]
     if opened is not None:
         names += ["map", "people", "relationships", "patterns", "sessions"]
         if not cv and state.may(Action.HISTORY, opened.id):
-            names.append("history")
+            names += ["history", "replay", "changes"]
     if not cv and ADMIN in who.roles and not who.personal:
         names += ["accounts", "audit"]
     names = names or ["home"]  # client view with no map open: a calm waiting page

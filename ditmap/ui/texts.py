@@ -70,6 +70,9 @@ PAGE_TITLES: dict[str, tuple[str, str]] = {
     "history": ("History", "History"),
     "accounts": ("Accounts", "Accounts"),
     "audit": ("Audit trail", "Audit trail"),
+    "caseload": ("Caseload", "Caseload"),
+    "replay": ("Replay", "Replay"),
+    "changes": ("Changes", "Changes"),
 }
 
 

@@ -448,6 +448,7 @@ class MapView {
     else if (!p.me && p.r !== "other" && p.r !== "self") lines.push(p.r);
     if (p.dead) lines.push(w.deadTip);
     if (p.nt) lines.push(w.notes + p.nt);
+    if (p.cg && w.change) lines.push(w.change[p.cg]);
     return lines;
   }
 
@@ -467,6 +468,7 @@ class MapView {
     if (r.hl === 1 && r.s) lines.push(w.litTip.replace("{s}", String(r.s)));
     if (r.p && r.p.length) lines.push(w.patterns + r.p.map((i) => d.patterns[i]).join("; "));
     if (r.nt) lines.push(w.notes + r.nt);
+    if (r.cg && w.change) lines.push(w.change[r.cg]);
     return lines;
   }
 
@@ -481,23 +483,25 @@ class MapView {
     const shape = p.sh || "dot";
     const border = p.hl === 1 ? c.highlight : p.dead ? c.dead : self ? c.self : c.border;
     const fill = self ? c.self : c.fill;
+    // A change between two versions (supervision): a text mark before the name, never colour alone.
+    const mark = p.cg && d.words.changeMarks ? d.words.changeMarks[p.cg] + " " : "";
     const node = {
       id: p.id,
-      label: p.a.length > 40 ? p.a.slice(0, 39) + "…" : p.a,
+      label: mark + (p.a.length > 40 ? p.a.slice(0, 39) + "…" : p.a),
       title: this.personTip(p, d).join("\n"),
       x: p.x,
       y: p.y,
       shape,
       size: self ? 22 : shape === "dot" ? 13 : 16,
-      borderWidth: p.hl === 1 ? 4 : 1.5,
-      opacity: p.hl === 2 ? 0.45 : 1,
+      borderWidth: p.hl === 1 || p.cg === 1 ? 4 : 1.5,
+      opacity: p.hl === 2 || p.cg === 2 ? 0.45 : 1,
       color: {
         background: fill,
         border,
         highlight: { background: fill, border: "#2f6f73" },
         hover: { background: fill, border },
       },
-      shapeProperties: { borderDashes: p.dead ? [5, 4] : false },
+      shapeProperties: { borderDashes: p.dead || p.cg === 2 ? [5, 4] : false },
       font: {
         size: Math.round((self ? d.font + 2 : d.font) * (this.labelFactor || 1)),
         color: p.hl === 2 ? "#7a7f82" : c.text,
@@ -647,14 +651,43 @@ class MapView {
     const net = this.network;
     const sel = new Set(net.getSelectedEdges());
     const lit = [];
+    const changed = [];
     for (const r of d.rels) {
       const pts = this.relPoints(r);
       if (!pts) continue;
       const st = d.kinds[r.k] || { lines: 1, dashes: [], zigzag: false, arrow: false };
       const halo = sel.has(r.id) ? "rgba(47,111,115,0.45)" : this.hoverEdge === r.id ? "rgba(31,42,46,0.10)" : null;
-      drawRelationship(ctx, pts, st, r.w, this.colourOf(r, d), ARROWS[r.ar || 0], halo);
+      if (r.cg === 2) {
+        // Removed since the earlier version: faded and dashed, whatever its kind's line.
+        ctx.save();
+        ctx.globalAlpha = 0.4;
+        drawRelationship(ctx, pts, { ...st, dashes: [4, 4], zigzag: false }, r.w, this.colourOf(r, d), ARROWS[r.ar || 0], halo);
+        ctx.restore();
+      } else {
+        drawRelationship(ctx, pts, st, r.w, this.colourOf(r, d), ARROWS[r.ar || 0], halo);
+      }
       if (r.hl === 1 && r.s) lit.push([pts, r]);
+      if (r.cg) changed.push([pts, r]);
     }
+    // Change marks (+ − ✎) on the middle of changed lines: dark text on white, readable without colour.
+    ctx.save();
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.font = "700 13px system-ui, sans-serif";
+    for (const [pts, r] of changed) {
+      const p = pointAt(pts, pathLength(pts) * 0.5);
+      ctx.fillStyle = "#ffffff";
+      ctx.strokeStyle = "#1f2a2e";
+      ctx.lineWidth = 1.5;
+      ctx.setLineDash(r.cg === 2 ? [3, 2] : []);
+      ctx.beginPath();
+      ctx.arc(p.x, p.y, 10, 0, Math.PI * 2);
+      ctx.fill();
+      ctx.stroke();
+      ctx.fillStyle = "#1f2a2e";
+      ctx.fillText(d.words.changeMarks[r.cg], p.x, p.y + 0.5);
+    }
+    ctx.restore();
     // Strength badges on the lit pattern's relationships, above the lines.
     ctx.save();
     ctx.textAlign = "center";
@@ -733,6 +766,12 @@ class MapView {
       g.append(item);
     }
     box.append(g);
+    if (L.changes && L.changes.length) {
+      const c = el("div", "nv-group nv-changes");
+      c.append(el("span", "nv-gh", d.words.changes));
+      for (const k of L.changes) c.append(el("span", "nv-item", d.words.changeLegend[k]));
+      box.append(c);
+    }
   }
 
   renderToolbar(d) {
@@ -761,10 +800,11 @@ class MapView {
 
   renderList(d) {
     const alias = new Map(d.people.map((p) => [p.id, p.a]));
-    const people = d.people.map((p) => ({ id: p.id, text: d.client || p.me ? p.a : `${p.a} (${p.r})` }));
+    const cw = (x) => (x.cg && d.words.change ? ` (${d.words.change[x.cg]})` : "");
+    const people = d.people.map((p) => ({ id: p.id, text: (d.client || p.me ? p.a : `${p.a} (${p.r})`) + cw(p) }));
     const rels = d.rels.map((r) => ({
       id: r.id,
-      text: `${alias.get(r.f) || r.f} – ${alias.get(r.t) || r.t}: ${d.kinds[r.k] ? d.kinds[r.k].label : ""}, ${d.words.corner[r.c]}`,
+      text: `${alias.get(r.f) || r.f} – ${alias.get(r.t) || r.t}: ${d.kinds[r.k] ? d.kinds[r.k].label : ""}, ${d.words.corner[r.c]}` + cw(r),
     }));
     const sig = JSON.stringify([people, rels, d.words.list]);
     if (sig === this.sig.list) return;

@@ -8,9 +8,9 @@ import streamlit as st
 
 from ditmap.layout import place
 from ditmap.model import DitMap
-from ditmap.operations import SetPositions, UpdateItem
-from ditmap.ui import common, edits, forms, state, tables
-from ditmap.ui.edits import escape_md as md
+from ditmap.operations import SetPositions
+from ditmap.store.diff import diff_rows
+from ditmap.ui import common, conversation_view, state, tables
 from ditmap.ui.network_view import network_view
 
 
@@ -22,17 +22,18 @@ def _snapshot(map_id: str) -> None:
     st.session_state["snapshot_name"] = ""
 
 
-def _set_status(comment_id: str, status: str) -> None:
-    edits.apply(UpdateItem(kind="comment", id=comment_id, changes={"status": status}), where="comment")
-
-
 def _edits_table(opened: state.Opened) -> list[int]:
     history = state.store().history(opened.id, limit=500)
     if not history:
         st.caption("No edits yet: this is the map as it was created or imported (version 0).")
         return [0]
-    st.dataframe(pd.DataFrame([{"version": e.version, "what": e.sentence, "who": e.author,
-                                "when": e.at.strftime("%Y-%m-%d %H:%M")} for e in history]),
+    rows = [{"version": e.version, "what": e.sentence, "who": e.author, "at": e.at} for e in history]
+    # Reviews sit in the history too: a sign-off of a version, not an edit (it writes no new version).
+    rows += [{"version": r.version, "what": f"Reviewed version {r.version}", "who": r.reviewer, "at": r.at}
+             for r in state.store().reviews(opened.id)]
+    rows.sort(key=lambda r: (r["at"], r["version"]), reverse=True)
+    st.dataframe(pd.DataFrame([{"version": r["version"], "what": r["what"], "who": r["who"],
+                                "when": r["at"].strftime("%Y-%m-%d %H:%M")} for r in rows]),
                  hide_index=True, width="stretch", height=260)
     return [e.version for e in history] + [0]
 
@@ -81,35 +82,8 @@ def _diff(opened: state.Opened, versions: list[int]) -> None:
     if d.empty:
         st.caption("No differences.")
         return
-    rows = []
-    for it in d.items:
-        if not it.fields:
-            rows.append({"item": f"{it.kind} {it.label}", "change": it.change, "field": "", "before": "",
-                         "after": ""})
-        for f in it.fields:
-            rows.append({"item": f"{it.kind} {it.label}", "change": it.change, "field": f.field,
-                         "before": "" if f.before is None else str(f.before)[:300],
-                         "after": "" if f.after is None else str(f.after)[:300]})
+    rows = diff_rows(d)
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-
-
-def _comments(opened: state.Opened) -> None:
-    m = opened.map
-    show = st.segmented_control("Show", ["open", "resolved", "all"], default="open", key="comment_filter")
-    for c in m.comments:
-        if show != "all" and c.status != show:
-            continue
-        with st.container(border=True):
-            when = f" · {c.created:%Y-%m-%d %H:%M}" if c.created else ""
-            st.caption(md(f"On {c.anchor_kind} {m.label_of(c.anchor_kind, c.anchor)} · {c.author or 'someone'}"
-                          f"{when} · {c.status}"))
-            st.text(c.text)
-            if c.status == "open":
-                st.button("Resolve", key=f"resolve:{c.id}", on_click=_set_status, args=(c.id, "resolved"))
-            else:
-                st.button("Reopen", key=f"reopen:{c.id}", on_click=_set_status, args=(c.id, "open"),
-                          type="tertiary")
-    forms.comment_form(m, key="comment_form")
 
 
 def main() -> None:
@@ -133,4 +107,4 @@ def main() -> None:
                 st.text_input("Snapshot name", key="snapshot_name", max_chars=200, placeholder="end of session 4")
                 st.form_submit_button("Take snapshot", on_click=_snapshot, args=(opened.id,))
     with tabs[4]:
-        _comments(opened)
+        conversation_view.conversations_panel(opened.map, key="comments", form_key="comment_form")

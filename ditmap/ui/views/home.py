@@ -89,14 +89,17 @@ def _manage(action: str, info: MapInfo) -> None:
         st.session_state["_home_error"] = str(err)
 
 
-def _map_row(info: MapInfo) -> None:
+def _map_row(info: MapInfo, awaiting: int = 0) -> None:
     fixed = not state.may(Action.EDIT, info.id)
-    with st.container(border=True):
+    with st.container(border=True, key=f"map-row-{info.id}"):
         c1, c2 = st.columns([3, 2], vertical_alignment="center")
         status = " · archived" if info.archived else ""
         status += " · deleted" if info.deleted else ""
         c1.text(f"{info.name}{status}")
         c1.caption(f"version {info.version} · changed {info.updated_at:%Y-%m-%d %H:%M}")
+        if awaiting and state.role() != "supervisor":
+            c1.markdown(f":material/comment: **{awaiting} new supervisor comment{'s' if awaiting != 1 else ''}**"
+                        " awaiting your reply")
         if not info.deleted:
             c2.button("Open", key=f"open_{info.id}", on_click=_open, args=(info.id,), type="primary",
                       icon=":material/open_in_new:")
@@ -135,8 +138,9 @@ def main() -> None:
                                       include_deleted=deleted)
         if not maps:
             st.caption("No saved maps yet. Start a new one, upload a file, or open a sample.")
+        awaiting = {i.id: s.awaiting_therapist for i, s in state.store().summaries(include_archived=archived)}
         for info in maps:
-            _map_row(info)
+            _map_row(info, awaiting.get(info.id, 0))
     with right:
         with st.container(border=True):
             st.subheader("New map", anchor=False)

@@ -6,10 +6,11 @@ from typing import Any
 
 import streamlit as st
 
+from ditmap.conversations import conversations
 from ditmap.layout import place
 from ditmap.model import DitMap
 from ditmap.operations import MovePerson, SetPositions
-from ditmap.ui import common, edits, forms, state, texts
+from ditmap.ui import common, conversation_view, edits, forms, state, texts
 from ditmap.ui.edits import escape_md as md
 from ditmap.ui.focus_view import focus_view
 from ditmap.ui.network_view import network_view
@@ -96,11 +97,11 @@ def _editor(m: DitMap, cv: bool) -> None:
     else:
         forms.relationship_form(m, m.relationships_by_id[item_id])
     if not cv:  # supervision comments on this item (never in the client view)
-        for c in m.comments:
-            if c.anchor_kind == kind and c.anchor == item_id and c.status == "open":
-                st.info(md(f"Comment ({c.author or 'supervisor'}): {c.text}"), icon=":material/comment:")
-        with st.expander("Add a comment", expanded=state.read_only()):
-            forms.comment_form(m, key=f"comment:{kind}:{item_id}", anchor=(kind, item_id))
+        conversation_view.awaiting_note(m, (kind, item_id))
+        open_here = len(conversations(m, status="open", anchor=(kind, item_id)))
+        with st.expander(f"Comments ({open_here} open)", expanded=state.read_only() or open_here > 0):
+            conversation_view.conversations_panel(m, key=f"conv:{kind}:{item_id}", anchor=(kind, item_id),
+                                                  form_key=f"comment:{kind}:{item_id}")
 
 
 def _show_suggestion(kind: str, item_id: str) -> None:

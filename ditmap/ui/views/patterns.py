@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ditmap.conversations import conversations
 from ditmap.integrity import Problem
 from ditmap.model import DitMap, Pattern
 from ditmap.operations import AddItem, RemoveItem, new_id
-from ditmap.ui import common, edits, forms, state, texts
+from ditmap.ui import common, conversation_view, edits, forms, state, texts
 from ditmap.ui.edits import escape_md as md
 
 
@@ -82,14 +83,12 @@ def main() -> None:
             forms.pattern_status(pt)
             forms.pattern_form(m, pt)
             _links(m, pt, cv)
-            comments = [c for c in m.comments if c.anchor_kind == "pattern" and c.anchor == pt.id
-                        and c.status == "open"] if not cv else []
-            for c in comments:
-                st.info(md(f"Supervision comment ({c.author or 'supervisor'}): {c.text}"),
-                        icon=":material/comment:")
-            if not cv:  # supervision comments: supervisors' one kind of edit
-                with st.popover("Comment…", icon=":material/comment:"):
-                    forms.comment_form(m, key=f"comment:pattern:{pt.id}", anchor=("pattern", pt.id))
+            if not cv:  # supervision comments: supervisors' one kind of edit; never in the client view
+                conversation_view.awaiting_note(m, ("pattern", pt.id))
+                open_here = len(conversations(m, status="open", anchor=("pattern", pt.id)))
+                with st.popover(f"Comments ({open_here} open)…", icon=":material/comment:"):
+                    conversation_view.conversations_panel(m, key=f"conv:pattern:{pt.id}", anchor=("pattern", pt.id),
+                                                          form_key=f"comment:pattern:{pt.id}")
             if not state.read_only() and not cv:
                 with st.popover("Remove pattern…", icon=":material/delete:"):
                     st.text(f"Remove the pattern “{pt.title}” and its links?")

@@ -1,0 +1,162 @@
+"""Supervision's costs, each beside a baseline measured alternately in the same run.
+
+Run: `python benchmarks/supervision.py [--runs 5] [--no-browser]`.
+
+- Caseload, server side (AppTest, in-process): the Caseload page's rerun with 200 maps of 16 sessions each
+  in the store, beside an empty Streamlit app's rerun. `rerun` is the script run on the server, start to
+  finish (ScriptRunner's start to stop event, as `benchmarks/app.py` times the Map page); `AppTest wall`
+  includes AppTest's own harness for both. Target (issue 15): ≤ 150 ms.
+- Replay step, in headless Chromium (the real server on loopback): a case of 200 people built edit by
+  edit over 16 sessions; ms from clicking "◀ Previous" to the drawing's next frame showing the earlier
+  session (vis-network's afterDrawing with the new data), beside an empty app's button click to idle.
+  Target: ≤ 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from app import APP, _RunTimer, _Server  # noqa: E402
+from common import paired_median_ms, paired_medians, synthetic_map  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from ditmap.store import open_store  # noqa: E402
+from ditmap.store import sqlite as store_sqlite  # noqa: E402
+
+EMPTY = "import streamlit as st\n"
+EMPTY_BUTTON = "import streamlit as st\nst.button('◀ Previous')\nst.text('replayed')\n"
+MAPS = 200
+PEOPLE_PER_MAP = 14
+
+
+def caseload(runs: int) -> tuple[float, float, float, float]:
+    """(rerun ms, empty rerun ms, AppTest wall ms, empty wall ms) for the Caseload page with 200 maps."""
+    db = Path(tempfile.mkdtemp()) / "bench.sqlite3"
+    os.environ["DITMAP_DB"] = str(db)
+    store_sqlite.SYNCHRONOUS = "OFF"  # building test data only; the app below reads
+    store = open_store(db)
+    for i in range(MAPS):
+        m = synthetic_map(PEOPLE_PER_MAP, seed=i)
+        store.create_map(f"Case {i:03d}", m.model_copy(update={"client": m.client.model_copy(
+            update={"therapist": f"Dr {'ABCDEFGH'[i % 8]}", "pseudonym": f"C-{i:03d}"})}))
+    store_sqlite.SYNCHRONOUS = "FULL"
+    timer = _RunTimer()
+    empty = AppTest.from_string(EMPTY, default_timeout=60)
+    empty.run()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["as"] = "supervisor"
+    at.run()
+    at.switch_page("ditmap/ui/pages/caseload.py").run()
+    assert not at.exception and len(at.dataframe[0].value) == MAPS, "the caseload did not list every map"
+    at.run()  # warm
+    run, base = paired_medians(functools.partial(timer.run, at), functools.partial(timer.run, empty), runs)
+    wall, wall_base = paired_median_ms(at.run, empty.run, runs)
+    return run, base, wall, wall_base
+
+
+_CLICK_DRAWN = """() => {
+  const v = document.querySelector('.nv').ditmapView;
+  const before = v.data;
+  window.__stepDrawn = undefined;
+  const seen = () => {
+    if (v.data !== before) { window.__stepDrawn = performance.now(); v.network.off('afterDrawing', seen); }
+  };
+  v.network.on('afterDrawing', seen);
+  const t = performance.now();
+  [...document.querySelectorAll('button')].find(b => b.textContent.includes('Previous')).click();
+  return t;
+}"""
+_CLICK_IDLE = """() => {
+  window.__idleAt = undefined;
+  const app = document.querySelector('[data-testid=stApp]');
+  let ran = false;
+  new MutationObserver((_, obs) => {
+    const s = app.getAttribute('data-test-script-state');
+    if (s === 'running') ran = true;
+    if (ran && s === 'notRunning') { window.__idleAt = performance.now(); obs.disconnect(); }
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  const t = performance.now();
+  [...document.querySelectorAll('button')].find(b => b.textContent.includes('Previous')).click();
+  return t;
+}"""
+_IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+
+def replay_step(runs: int) -> tuple[float, float, int]:
+    """(ms click → drawn, empty app's ms click → idle, people) for one replay step at 200 people."""
+    from apps.supervision_cases import build_case
+    from playwright.sync_api import sync_playwright
+
+    tmp = Path(tempfile.mkdtemp())
+    db = tmp / "bench.sqlite3"
+    store_sqlite.SYNCHRONOUS = "OFF"
+    store = open_store(db)
+    map_id = build_case(store, "Replay 200", people=200, sessions=16)
+    store_sqlite.SYNCHRONOUS = "FULL"
+    people = len(store.load(map_id)[0].people)
+    (tmp / "empty_button.py").write_text(EMPTY_BUTTON, encoding="utf-8")
+    app, empty = _Server(APP, {"DITMAP_DB": str(db)}), _Server(str(tmp / "empty_button.py"), {})
+    mine, base = [], []
+    try:
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update"])
+            ctx = b.new_context(viewport={"width": 1280, "height": 900})
+            pm, pe = ctx.new_page(), ctx.new_page()
+            pm.goto(f"{app.url}/replay?map={map_id}&as=supervisor")
+            pm.wait_for_function("() => window.__ditmapMapReadyAt !== undefined", timeout=60_000)
+            pm.wait_for_selector(_IDLE)
+            pe.goto(empty.url)
+            pe.wait_for_selector(_IDLE)
+            for _ in range(min(runs, 14)):  # one step back per run, from session 16
+                t0 = pm.evaluate(_CLICK_DRAWN)
+                pm.wait_for_function("() => window.__stepDrawn !== undefined", timeout=30_000)
+                mine.append(pm.evaluate("window.__stepDrawn") - t0)
+                pm.wait_for_selector(_IDLE)
+                pm.wait_for_timeout(200)
+                t1 = pe.evaluate(_CLICK_IDLE)
+                pe.wait_for_function("() => window.__idleAt !== undefined", timeout=30_000)
+                base.append(pe.evaluate("window.__idleAt") - t1)
+                pe.wait_for_timeout(200)
+            ctx.close()
+            b.close()
+    finally:
+        app.stop()
+        empty.stop()
+    return statistics.median(mine), statistics.median(base), people
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--no-browser", action="store_true")
+    args = ap.parse_args()
+    run, base, wall, wall_base = caseload(args.runs)
+    print(f"Caseload page, server side, {MAPS} maps of 16 sessions (AppTest; median of {args.runs} runs,"
+          " alternating with an empty app)")
+    print(f"{'':10} {'rerun ms':>9} {'empty ms':>9} {'ratio':>6} {'AppTest wall':>13} {'(empty)':>8} {'ratio':>6}"
+          f" {'target':>8}")
+    print(f"{'caseload':10} {run:9.1f} {base:9.2f} {run / base:6.1f} {wall:13.1f} {wall_base:8.1f}"
+          f" {wall / wall_base:6.1f} {'≤ 150':>8}")
+    if args.no_browser:
+        return
+    step, empty_step, people = replay_step(args.runs)
+    print(f"\nReplay step in Chromium, {people} people (median of {min(args.runs, 14)} steps, alternating with an"
+          " empty app's button click)")
+    print(f"{'':30} {'replay ms':>10} {'empty app ms':>13} {'ratio':>6} {'target':>8}")
+    print(f"{'click → drawn':30} {step:10.0f} {empty_step:13.0f} {step / empty_step:6.2f} {'≤ 300':>8}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""The supervision faces in AppTest: conversations, the caseload, replay, changes since a review, the pack."""
+
+from __future__ import annotations
+
+import pytest
+from app_helpers import all_text, app, open_sample, page, store
+from apps.supervision_cases import build_case
+
+
+@pytest.fixture(autouse=True)
+def _db(tmp_path, monkeypatch):
+    monkeypatch.setenv("DITMAP_DB", str(tmp_path / "app.sqlite3"))
+
+
+def test_a_supervisor_comment_reaches_the_therapist_who_replies_and_the_supervisor_resolves():
+    at = app()
+    map_id = open_sample(at)
+    m = store().load(map_id)[0]
+    mum = next(p for p in m.people if p.role == "mother")
+    sup = app(map=map_id, **{"as": "supervisor"})
+    sup.session_state["selected"] = ("person", mum.id)
+    page(sup, "map")
+    fk = f"comment:person:{mum.id}"
+    sup.text_area(key=f"{fk}:text").input("What did her criticism protect her from?")
+    sup.button(key=f"FormSubmitter:{fk}-Add comment").click().run()
+    c = store().load(map_id)[0].comments[-1]
+    assert (c.author_role, c.reply_to, c.status) == ("supervisor", None, "open")
+
+    # The therapist's next rerun: on the home row, and beside the item.
+    page(at, "home")
+    assert "1 new supervisor comment" in all_text(at)
+    at.session_state["selected"] = ("person", mum.id)
+    page(at, "map")
+    text = all_text(at)
+    assert "1 new supervisor comment on this" in text and "What did her criticism protect her from?" in text
+    at.text_input(key=f"reply:{c.id}").input("Her own mother's coldness, perhaps.")
+    at.button(key=f"reply:{c.id}:go").click().run()
+    reply = store().load(map_id)[0].comments[-1]
+    assert (reply.reply_to, reply.author_role, reply.anchor) == (c.id, "therapist", mum.id)
+    page(at, "home")
+    assert "new supervisor comment" not in all_text(at)  # answered: no longer awaiting the therapist
+
+    page(sup, "history")
+    sup.button(key=f"resolve:{c.id}").click().run()
+    first = store().load(map_id)[0].comments_by_id[c.id]
+    assert first.status == "resolved" and first.resolved_by == "supervisor"
+    assert "Her own mother's coldness" not in all_text(sup)  # the filter shows open conversations
+    sup.segmented_control(key="comments:filter").set_value("resolved").run()
+    assert "Her own mother's coldness, perhaps." in all_text(sup)
+    assert "resolved by supervisor" in all_text(sup)
+
+
+# --- caseload, replay, changes ------------------------------------------------------------------------
+
+def drawing(at) -> dict:
+    """What the map drawing on the page was given (netview_data's format)."""
+    from ditmap.ui.netview_data import unpack
+
+    for el in at.get("bidi_component"):
+        if el.proto.component_name == "ditmap.network_view":
+            return unpack(el.proto.bytes)
+    raise AssertionError("no map drawn on this page")
+
+
+@pytest.fixture
+def cases():
+    """Three cases built edit by edit: one deteriorating, one with no agreed focus, one going well."""
+    s = store()
+    worse = build_case(s, "Worse", phq=[10, 11, 12, 12, 13, 14, 15, 16], gad=[8] * 8, sessions=8,
+                       therapist="Dr A", pseudonym="W-1")
+    unagreed = build_case(s, "Unagreed", sessions=6, agree_at=None, therapist="Dr B", pseudonym="U-1")
+    fine = build_case(s, "Fine", sessions=8, therapist="Dr A", pseudonym="F-1")
+    return {"worse": worse, "unagreed": unagreed, "fine": fine}
+
+
+def test_caseload_lists_every_map_with_flags_in_words_sorts_filters_and_opens_a_case(cases):
+    sup = app(**{"as": "supervisor"})
+    page(sup, "caseload")
+    assert not sup.exception
+    df = sup.dataframe[0].value
+    assert set(df["map"]) == {"Worse", "Unagreed", "Fine"}
+    flags = dict(zip(df["map"], df["flags"], strict=True))
+    assert "⚑ reliable deterioration" in flags["Worse"] and "⚑ no agreed focus by session 5" in flags["Unagreed"]
+    assert flags["Fine"] == ""
+    row = df[df["map"] == "Worse"].iloc[0]
+    assert (row["session"], row["PHQ-9"], row["PHQ-9 since first"], row["phase"]) == (8, 16, "up 6", "middle")
+    assert row["versions since my review"].endswith("(never reviewed)")
+
+    sup.selectbox(key="caseload_sort").set_value("deterioration first").run()
+    assert next(iter(sup.dataframe[0].value["map"])) == "Worse"
+    sup.pills(key="caseload_flag").set_value("no agreed focus by session 5").run()
+    assert list(sup.dataframe[0].value["map"]) == ["Unagreed"]
+    sup.pills(key="caseload_flag").set_value(None).run()
+    sup.segmented_control(key="caseload_phase").set_value("initial").run()
+    assert "No map matches these filters." in all_text(sup)  # every case is in the middle phase
+    sup.segmented_control(key="caseload_phase").set_value(None).run()
+    sup.multiselect(key="caseload_therapists").set_value(["Dr A"]).run()
+    assert set(sup.dataframe[0].value["map"]) == {"Worse", "Fine"}
+
+    sup.selectbox(key="caseload_case").set_value(cases["worse"]).run()
+    sup.button(key="case_replay").click().run()
+    assert sup.query_params["map"] == cases["worse"] and sup.title[0].value == "Replay"
+
+
+def test_replay_steps_through_sessions_with_scores_and_that_sessions_edits(cases):
+    sup = app(map=cases["fine"], **{"as": "supervisor"})
+    page(sup, "replay")
+    assert not sup.exception
+    assert sup.session_state["replay_at"] == 7  # the latest session first
+    sup.select_slider[0].set_value(3).run()  # session 4
+    view = drawing(sup)
+    m4 = store().map_at(cases["fine"], next(x for x in _stops(cases["fine"]) if x.label == "session 4").version)
+    assert {p["id"] for p in view["people"] if p.get("cg") != 2} == set(m4.people_by_id)
+    assert list(sup.dataframe[0].value["session"]) == [1, 2, 3, 4]
+    text = all_text(sup)
+    assert "Agreed pattern “Pleasing to stay safe” as a focus" in text and "Added session 4" in text
+    assert "Added session 5" not in text
+    # Positions are the same at every step: the drawing never jumps.
+    before = {p["id"]: (p["x"], p["y"]) for p in view["people"]}
+    sup.button(key="replay_prev").click().run()
+    assert sup.session_state["replay_at"] == 2
+    after = {p["id"]: (p["x"], p["y"]) for p in drawing(sup)["people"]}
+    assert all(after[k] == v for k, v in before.items() if k in after)
+    # What session 4 added is marked on the drawing.
+    sup.button(key="replay_next").click().run()
+    assert any(p.get("cg") == 1 for p in drawing(sup)["people"])
+
+
+def _stops(map_id):
+    from ditmap.supervision import replay_stops
+
+    m, v = store().load(map_id)
+    return replay_stops(store().history(map_id), m, v)
+
+
+def test_changes_since_my_last_review_are_drawn_listed_selectable_and_reviewable(cases):
+    map_id = cases["fine"]
+    stops = _stops(map_id)
+    store().record_review(map_id, reviewer="supervisor", version=stops[3].version)  # reviewed at session 4
+    sup = app(map=map_id, **{"as": "supervisor"})
+    page(sup, "changes")
+    assert not sup.exception
+    text = all_text(sup)
+    assert f"since your last review (version {stops[3].version}" in text
+    view = drawing(sup)
+    marks = {p["id"]: p.get("cg") for p in view["people"]}
+    assert marks["p1"] == 2  # removed in session 6: drawn faded and dashed
+    assert any(v == 1 for v in marks.values())
+    assert "removed" in view["legend"]["changes"] and "added" in view["legend"]["changes"]
+    assert "removed person Person 1" in text
+    sup.button(key="show:person:p1").click().run()
+    assert drawing(sup)["selected"] == {"kind": "person", "id": "p1"}
+    assert "removed person Person 1  ← selected on the map" in all_text(sup)
+
+    v = store().version(map_id)
+    sup.text_area(key=f"comment:version:{v}:text").input("Good to see the pattern linked each week.")
+    sup.button(key=f"FormSubmitter:comment:version:{v}-Add comment").click().run()
+    last = store().load(map_id)[0].comments[-1]
+    assert (last.anchor_kind, last.anchor, last.author_role) == ("version", str(v), "supervisor")
+    sup.button(key="mark_reviewed").click().run()
+    assert store().reviews(map_id)[-1].version == v + 1 and store().reviews(map_id)[-1].reviewer == "supervisor"
+    assert "Marked reviewed: version" in all_text(sup)
+    page(sup, "caseload")
+    df = sup.dataframe[0].value
+    assert df[df["map"] == "Fine"].iloc[0]["versions since my review"] == "0"
+
+
+def test_a_review_shows_in_the_history_without_writing_a_version(cases):
+    map_id = cases["unagreed"]
+    v = store().version(map_id)
+    store().record_review(map_id, reviewer="Dr S")
+    sup = app(map=map_id, **{"as": "supervisor"})
+    page(sup, "history")
+    df = sup.dataframe[0].value
+    assert (df.iloc[0]["what"], df.iloc[0]["who"], df.iloc[0]["version"]) == (f"Reviewed version {v}", "Dr S", v)
+    assert store().version(map_id) == v
+
+
+def test_the_supervision_pack_is_prepared_from_the_changes_page(cases):
+    sup = app(map=cases["fine"], **{"as": "supervisor"})
+    page(sup, "changes")
+    sup.button(key="pack_prepare").click().run()
+    assert not sup.exception
+    (_key, data, name, mime) = sup.session_state["_supervision_pack"]
+    assert data.startswith(b"%PDF") and name == "F-1-supervision-pack.pdf" and mime == "application/pdf"
+    assert sup.get("download_button")
