@@ -3,8 +3,9 @@
 Every export labels people by their `alias` (the initials or nickname the pair chose) and the client
 by `client.pseudonym`; no export adds any other name. Free text is where real names creep in, so:
 
-- client exports (`client=True`) keep only what the pair built together for the client to see: no
-  `Session.process_notes`, no supervision comments, no `Person.notes` or `Relationship.notes`;
+- client exports (`client=True`) keep only what a client may see (`ditmap.client_facing.client_map`, the
+  same rule as the dashboard's client view): no `Session.process_notes`, no supervision comments, no
+  `Person.notes` or `Relationship.notes`;
 - clinician exports drop `Session.process_notes` unless `private_notes=True`;
 - the drawn and written exports (diagram, interactive page, summary, letter) never print
   `Person.notes` or `Relationship.notes` in either version; the data exports (JSON, GraphML, GEXF,
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from ditmap.client_facing import client_map
 from ditmap.model import DitMap, Position
 
 MAX_LABEL = 60
@@ -26,16 +28,12 @@ MAX_LABEL = 60
 
 def redact(m: DitMap, *, client: bool, private_notes: bool) -> DitMap:
     """The map as an export may see it: private and free-text fields emptied as the module says."""
-    keep_process_notes = private_notes and not client
+    if client:
+        return client_map(m)
+    keep_process_notes = private_notes
     sessions = m.sessions if keep_process_notes else tuple(
         s.model_copy(update={"process_notes": ""}) if s.process_notes else s for s in m.sessions)
-    update: dict[str, object] = {"sessions": sessions}
-    if client:
-        update["comments"] = ()
-        update["people"] = tuple(p.model_copy(update={"notes": ""}) if p.notes else p for p in m.people)
-        update["relationships"] = tuple(
-            r.model_copy(update={"notes": ""}) if r.notes else r for r in m.relationships)
-    return m.model_copy(update=update)
+    return m.model_copy(update={"sessions": sessions})
 
 
 def person_label(m: DitMap, person_id: str, *, limit: int = MAX_LABEL) -> str:

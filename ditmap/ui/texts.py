@@ -7,6 +7,7 @@ file format and docs. The client view uses calm, everyday words and never the cl
 
 from __future__ import annotations
 
+from ditmap.client_facing import HIDDEN_FIELDS, PLAIN_FIELD_NAMES
 from ditmap.vocab import CLOSENESS_PLAIN, CORNER_PLAIN
 
 PLAIN_LABELS: dict[str, str] = {
@@ -32,6 +33,7 @@ PLAIN_LABELS: dict[str, str] = {
     "affects": "feelings",
     "client_words": "in my own words",
     "healthier_alternative": "what I am working toward",
+    **PLAIN_FIELD_NAMES,
     "status": "agreed together",
     "agreed_on": "agreed on",
     # enactment
@@ -49,15 +51,24 @@ PLAIN_LABELS: dict[str, str] = {
     "therapist": "therapist",
 }
 
-CLINICIAN_ONLY_FIELDS: frozenset[str] = frozenset({
-    "process_notes", "defensive_function", "defences", "reversal", "transference", "worked_on",
-})
-"""Fields the client view never shows: private notes and clinical formulation terms."""
+CLINICIAN_ONLY_FIELDS: frozenset[str] = frozenset().union(*HIDDEN_FIELDS.values())
+"""Fields the client view never shows (the one rule: `ditmap.client_facing`)."""
+
+CLINICIAN_LABELS: dict[str, str] = {
+    "phq9": "PHQ-9",
+    "gad7": "GAD-7",
+    "process_notes": "process notes (private)",
+}
+"""Clinician labels that are not simply the field's name with spaces: the measures' own names."""
 
 JARGON: tuple[str, ...] = (
     "IPAF", "defensive function", "defences", "transference", "enactment", "enacts", "reversal",
     "process notes", "corner", "betweenness", "centrality",
 )
+
+DIRECTION_WORDS: dict[str, str] = {
+    "mutual": "both ways", "source_to_target": "source → target", "target_to_source": "target → source"}
+"""Directions in clinician words (the two people's fields are labelled "source" and "target")."""
 
 PAGE_TITLES: dict[str, tuple[str, str]] = {
     "home": ("Maps", "Maps"),
@@ -74,7 +85,7 @@ def label(field: str, client_view: bool) -> str:
     """The label for a model field: its own name for clinicians, plain words in the client view."""
     if client_view:
         return PLAIN_LABELS.get(field, field.replace("_", " "))
-    return field.replace("_", " ")
+    return CLINICIAN_LABELS.get(field, field.replace("_", " "))
 
 
 def page_title(page: str, client_view: bool) -> str:
