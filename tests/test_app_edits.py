@@ -149,7 +149,7 @@ def test_selecting_a_person_opens_its_form_and_saving_updates_the_store():
 
 def _person_field(at, pid: str, field: str):
     kind = "text_area" if field == "notes" else "text_input"
-    return getattr(at, kind)(key=f"pf:{pid}:{field}")
+    return getattr(at, kind)(key=f"pf:{pid}:map:{field}")
 
 
 def _save(at):
@@ -175,7 +175,7 @@ def test_a_conflict_keeps_my_change_and_shows_theirs_beside_the_field():
     text = all_text(at)
     assert "Changed on the other device to “Mama”" in text and "Not saved" in text
     assert _person_field(at, mum.id, "alias").value == "Mother"  # mine is kept in the field
-    at.button(key=f"pf:{mum.id}:alias:keep").click().run()
+    at.button(key=f"pf:{mum.id}:map:alias:keep").click().run()
     assert store().load(map_id)[0].people_by_id[mum.id].alias == "Mama"  # keeping is not saving
     _save(at)
     assert store().load(map_id)[0].people_by_id[mum.id].alias == "Mother"
@@ -192,7 +192,7 @@ def test_take_theirs_puts_the_other_devices_value_in_the_field():
     store().apply(map_id, UpdateItem(kind="person", id=mum.id, changes={"alias": "Mama"}), base_version=v)
     at.run()  # the live update
     assert "Changed on the other device to “Mama”" in all_text(at)
-    at.button(key=f"pf:{mum.id}:alias:take").click().run()
+    at.button(key=f"pf:{mum.id}:map:alias:take").click().run()
     assert _person_field(at, mum.id, "alias").value == "Mama"
     assert "Changed on the other device" not in all_text(at)
     _save(at)
@@ -217,7 +217,7 @@ def test_different_fields_of_one_person_both_land_and_typed_text_survives():
     assert store().history(map_id, limit=1)[0].op.changes == {"notes": "typed here"}  # only what I changed
 
 
-def test_my_own_table_edit_updates_the_form_without_asking():
+def test_my_own_table_edit_updates_the_form_without_asking():  # on the People page
     at = app()
     map_id = open_sample(at)
     m, _ = store().load(map_id)
@@ -229,7 +229,7 @@ def test_my_own_table_edit_updates_the_form_without_asking():
     edit_table(at, "person", {row: {"alias": "Mum (M.)"}})
     assert store().load(map_id)[0].people_by_id[mum.id].alias == "Mum (M.)"
     at.run()
-    assert _person_field(at, mum.id, "alias").value == "Mum (M.)"
+    assert at.text_input(key=f"pf:{mum.id}:people:alias").value == "Mum (M.)"
     assert "Changed on the other device" not in all_text(at)
 
 
@@ -243,14 +243,14 @@ def test_the_same_relationship_edited_on_two_devices():
     at.run()
     theirs, mine = (1, 3) if r.intensity != 1 else (2, 3)
     store().apply(map_id, UpdateItem(kind="relationship", id=r.id, changes={"intensity": theirs}), base_version=v)
-    at.slider(key=f"rf:{r.id}:intensity").set_value(mine)
-    at.text_area(key=f"rf:{r.id}:notes").input("mine")
-    next(b for b in at.button if b.key == f"FormSubmitter:rf:{r.id}-Save").click().run()
+    at.slider(key=f"rf:{r.id}:relationships:intensity").set_value(mine)
+    at.text_area(key=f"rf:{r.id}:relationships:notes").input("mine")
+    next(b for b in at.button if b.key == f"FormSubmitter:rf:{r.id}:relationships-Save").click().run()
     stored = store().load(map_id)[0].relationships_by_id[r.id]
     assert (stored.intensity, stored.notes) == (theirs, r.notes)  # refused as a whole: one edit, one decision
     assert "Changed on the other device to" in all_text(at)
-    at.button(key=f"rf:{r.id}:intensity:keep").click().run()
-    next(b for b in at.button if b.key == f"FormSubmitter:rf:{r.id}-Save").click().run()
+    at.button(key=f"rf:{r.id}:relationships:intensity:keep").click().run()
+    next(b for b in at.button if b.key == f"FormSubmitter:rf:{r.id}:relationships-Save").click().run()
     stored = store().load(map_id)[0].relationships_by_id[r.id]
     assert (stored.intensity, stored.notes) == (mine, "mine")
 

@@ -121,9 +121,11 @@ def _save_person(pid: str, fk: str, fields: tuple[str, ...]) -> None:
                     stored_after=lambda: _stored_person(pid, fields), to_widget=_as_widget)
 
 
-def person_form(m: DitMap, p: Person) -> None:
+def person_form(m: DitMap, p: Person, *, place: str = "map") -> None:
+    """Edit one person. `place` (the page) is part of the widget keys: Streamlit ties a widget's state to its
+    page, so the same key on two pages would hand a form a stale value."""
     where = f"person:{p.id}"
-    fk = f"pf:{p.id}"
+    fk = f"pf:{p.id}:{place}"
     ro = state.read_only()
     fields = _editable("person", PERSON_FIELDS)
     d = p.model_dump(mode="json")
@@ -282,13 +284,13 @@ def _relationship_fields(m: DitMap, fk: str, current: Mapping[str, Any], sync: f
         note("notes")
 
 
-def relationship_form(m: DitMap, r: Relationship | None) -> None:
-    """Edit a relationship, or (r is None) add one."""
+def relationship_form(m: DitMap, r: Relationship | None, *, place: str = "map") -> None:
+    """Edit a relationship, or (r is None) add one; `place` as in `person_form`."""
     if r is None:
         add_relationship_form(m)
         return
     where = f"relationship:{r.id}"
-    fk = f"rf:{r.id}"
+    fk = f"rf:{r.id}:{place}"
     ro = state.read_only()
     fields = _editable("relationship", RELATIONSHIP_FIELDS)
     d = r.model_dump(mode="json")
@@ -335,6 +337,9 @@ def _add_relationship(*, anyway: bool = False) -> None:
     m = opened.map
     fields = _editable("relationship", RELATIONSHIP_FIELDS)
     values = _rel_values(_ADD_REL, fields)
+    if values["source"] == values["target"]:
+        ss["_problems:add_relationship"] = [Problem(_L("target"), "choose two different people")]
+        return
     existing = duplicate_of(m, values)
     if existing is not None and not anyway:
         ss[_DUPLICATE] = existing.id

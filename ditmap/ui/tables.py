@@ -63,6 +63,10 @@ def frame(m: DitMap, kind: str, client_view: bool) -> tuple[pd.DataFrame, list[s
         d = it.model_dump(mode="python")
         rows.append({c: (list(d[c]) if isinstance(d[c], tuple) else d[c]) for c in cols})
     df = pd.DataFrame(rows, columns=list(cols))
+    if client_view:  # read-only in the client view, every value in plain words (`client_facing.plain`)
+        for c in ("corner", "closeness", "kind", "direction", "communication_style"):
+            if c in df.columns:
+                df[c] = [client_facing.plain(c, v) for v in df[c]]
     if kind == "session" and not df.empty:
         # Dates as text in ISO form: typed as YYYY-MM-DD only, never guessed (see `ditmap.dates`).
         df["date"] = [d.isoformat() if d is not None else None for d in df["date"]]
@@ -77,8 +81,16 @@ def headers(kind: str, client_view: bool) -> dict[str, str]:
 
 
 def column_config(m: DitMap, kind: str, client_view: bool) -> dict[str, Any]:
-    """Column settings, keyed by column name."""
+    """Column settings, keyed by column name. The client view's tables are read-only text in plain words."""
     names = headers(kind, client_view)
+    if client_view:
+        people = common.person_options(m)
+        return {names[f]: (st.column_config.SelectboxColumn(names[f], options=list(people), format_func=people.get)
+                           if f in ("source", "target") else
+                           st.column_config.CheckboxColumn(names[f]) if f == "alive" else
+                           st.column_config.ListColumn(names[f]) if f == "feelings" else
+                           st.column_config.Column(names[f]))
+                for f in names}
     return {names[f]: cfg for f, cfg in _column_config(m, kind, client_view).items() if f in names}
 
 
@@ -311,7 +323,7 @@ def editor(opened: state.Opened, kind: str, *, height: int | str = "auto") -> No
         opened = state.current(recheck=False) or opened
         df, ids = _cached_frame(state.db_key(), opened.id, opened.version, kind, cv, opened.map)
         key = current_key(opened, kind)
-    ro = state.read_only()
+    ro = state.read_only() or cv  # the client view's tables show plain words; edits go through the forms
     st.data_editor(df, key=key, hide_index=True, num_rows="fixed", disabled=ro,
                    column_config=column_config(opened.map, kind, cv), on_change=_on_change, args=(kind, key, ids),
                    width="stretch", height=height)

@@ -28,4 +28,4 @@ def main() -> None:
             st.subheader("Edit one relationship", anchor=False)
             rid = common.pick_selected("relationship", rels, "Relationship")
             if rid is not None:
-                forms.relationship_form(m, m.relationships_by_id[rid])
+                forms.relationship_form(m, m.relationships_by_id[rid], place="relationships")
