@@ -35,7 +35,7 @@ def test_after_a_successful_add_the_relationship_form_is_fresh():
     at = app()
     map_id = open_sample(at)
     page(at, "relationships")
-    m, v = store().load(map_id)
+    m, _v = store().load(map_id)
     other = next(p for p in m.people if p.role not in ("self",))
     corner = _unused_corner(m, m.self_person.id, other.id)
     _fill_relationship(at, other.id, corner)
@@ -155,7 +155,7 @@ def test_a_table_date_is_iso_or_refused():
     at = app()
     map_id = open_sample(at)
     page(at, "sessions")
-    m, v = store().load(map_id)
+    _m, v = store().load(map_id)
     edit_table(at, "session", {0: {"date": "2026/11/08"}})
     assert store().version(map_id) == v
     assert "row 1, date: “2026/11/08” is not a date" in all_text(at)
