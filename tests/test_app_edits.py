@@ -99,7 +99,7 @@ def test_sessions_are_added_and_scored():
     at.number_input(key="new_session:phq9").set_value(17)
     at.number_input(key="new_session:gad7").set_value(12)
     at.button(key="FormSubmitter:new_session-Add session").click().run()
-    edit_table(at, "session", {0: {"phq9": 15, "process_notes": "private"}})
+    edit_table(at, "session", {0: {"PHQ-9": 15, "process notes (private)": "private"}})  # columns are labels
     m, _ = store().load(map_id)
     assert [(s.number, s.phq9, s.gad7, s.process_notes) for s in m.sessions] == [(1, 15, 12, "private")]
     assert at.get("vega_lite_chart"), "the course chart is drawn once a session has scores"

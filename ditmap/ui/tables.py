@@ -76,8 +76,8 @@ def frame(m: DitMap, kind: str, client_view: bool) -> tuple[pd.DataFrame, list[s
 
 
 def headers(kind: str, client_view: bool) -> dict[str, str]:
-    """Field → column name. The client view's columns are named in plain words (no field names at all)."""
-    return {c: (label(c, True) if client_view else c) for c in columns(kind, client_view)}
+    """Field → column name: the field's label in the view (never a snake_case field name on screen)."""
+    return {c: label(c, client_view) for c in columns(kind, client_view)}
 
 
 def column_config(m: DitMap, kind: str, client_view: bool) -> dict[str, Any]:

@@ -88,6 +88,15 @@ def label(field: str, client_view: bool) -> str:
     return CLINICIAN_LABELS.get(field, field.replace("_", " "))
 
 
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """"1 person", "2 people", "0 links": a number with its noun in the right number.
+
+    >>> count(1, "person", "people"), count(3, "link")
+    ('1 person', '3 links')
+    """
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+
 def page_title(page: str, client_view: bool) -> str:
     clinician, plain = PAGE_TITLES[page]
     return plain if client_view else clinician

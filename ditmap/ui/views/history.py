@@ -9,7 +9,7 @@ import streamlit as st
 from ditmap.layout import place
 from ditmap.model import DitMap
 from ditmap.operations import SetPositions, UpdateItem
-from ditmap.ui import common, edits, forms, state, tables
+from ditmap.ui import common, edits, forms, state, tables, texts
 from ditmap.ui.edits import escape_md as md
 from ditmap.ui.network_view import network_view
 
@@ -38,14 +38,17 @@ def _edits_table(opened: state.Opened) -> list[int]:
 
 
 def _map_summary(m: DitMap) -> None:
-    st.caption(f"{len(m.people)} people · {len(m.relationships)} relationships · {len(m.patterns)} patterns · "
-               f"{len(m.enactments)} links · {len(m.sessions)} sessions")
+    st.caption(" · ".join((texts.count(len(m.people), "person", "people"),
+                           texts.count(len(m.relationships), "relationship"), texts.count(len(m.patterns), "pattern"),
+                           texts.count(len(m.enactments), "link"), texts.count(len(m.sessions), "session"))))
     for kind, title in (("person", "People"), ("relationship", "Relationships")):
         df, _ = tables.frame(m, kind, False)
         if kind == "relationship":
             people = common.person_options(m)
-            df["source"] = df["source"].map(people)
-            df["target"] = df["target"].map(people)
+            for f in ("source", "target"):
+                df[texts.label(f, False)] = df[texts.label(f, False)].map(people)
+            df[texts.label("direction", False)] = df[texts.label("direction", False)].map(
+                lambda d: texts.DIRECTION_WORDS.get(d, d))
         st.text(title)
         st.dataframe(df, hide_index=True, width="stretch")
     if m.patterns:
@@ -87,10 +90,20 @@ def _diff(opened: state.Opened, versions: list[int]) -> None:
             rows.append({"item": f"{it.kind} {it.label}", "change": it.change, "field": "", "before": "",
                          "after": ""})
         for f in it.fields:
-            rows.append({"item": f"{it.kind} {it.label}", "change": it.change, "field": f.field,
-                         "before": "" if f.before is None else str(f.before)[:300],
-                         "after": "" if f.after is None else str(f.after)[:300]})
+            rows.append({"item": f"{it.kind} {it.label}", "change": it.change, "field": texts.label(f.field, False),
+                         "before": _value_words(f.field, f.before), "after": _value_words(f.field, f.after)})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def _value_words(field: str, value: object) -> str:
+    """A changed value as the pages write it (directions in words, lists as a list), cut to 300 characters."""
+    if value is None:
+        return ""
+    if field == "direction":
+        return texts.DIRECTION_WORDS.get(str(value), str(value))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)[:300]
+    return str(value)[:300]
 
 
 def _comments(opened: state.Opened) -> None:
