@@ -15,7 +15,7 @@ from ditmap.analysis import Analysis, analyze
 from ditmap.layout import place
 from ditmap.model import DitMap
 from ditmap.operations import SetPositions
-from ditmap.ui import edits, state, texts
+from ditmap.ui import edits, field_sync, state, texts
 
 
 def require_map() -> state.Opened:
@@ -118,6 +118,7 @@ def pick_selected(kind: str, options: dict[str, str], label: str) -> str | None:
             ss[key] = sel[1]
     elif ss.get(key) not in options and ids:
         ss[key] = ids[0]
+    field_sync.keep_choice(key, options.get(ss.get(key)))
     item_id = st.selectbox(label, ids, format_func=options.get, key=key, on_change=_picked, args=(kind, key))
     if item_id is not None:
         ss["selected"] = (kind, item_id)

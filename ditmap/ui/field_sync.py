@@ -80,6 +80,23 @@ class FieldSync:
                                   args=(self.fk, field, self.to_widget(field, s), s, self.version))
 
 
+_LABELS = "_shown_labels"
+
+
+def keep_choice(key: str, label: str | None) -> None:
+    """Keep a choice widget on its item when the item's label changes (a person renamed on another device).
+
+    The browser remembers a choice by its label, so after a rename it would ask for a label that no longer
+    exists and the choice would fall back to the first item. When the label shown for the chosen value
+    changed since the last run, the value is set again, so the browser is sent the new label.
+    """
+    ss = st.session_state
+    shown: dict[str, str | None] = ss.setdefault(_LABELS, {})
+    if key in ss and shown.get(key, label) != label:
+        ss[key] = ss[key]
+    shown[key] = label
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         text = ", ".join(str(v) for v in value) or "(none)"

@@ -250,6 +250,8 @@ def _relationship_fields(m: DitMap, fk: str, current: Mapping[str, Any], sync: f
         if sync is not None:
             sync.notice(f, shown)
 
+    for f in ("source", "target"):
+        field_sync.keep_choice(f"{fk}:{f}", people.get(st.session_state.get(f"{fk}:{f}")))
     c1, c2 = st.columns(2)
     with c1:
         st.selectbox(_L("source"), ids, key=f"{fk}:source", format_func=people.get)
