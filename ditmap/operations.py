@@ -181,8 +181,7 @@ class UpdateItem(_Op):
         name = _item_name(before, self.kind, self.id)
         if self.kind == "comment" and self.changes.get("status") == "resolved":
             return "Resolved a comment"
-        noun = {"pattern": "pattern ", "enactment": "link ", "comment": "a comment"}.get(self.kind, "")
-        subject = "a comment" if self.kind == "comment" else f"{noun}{name}"
+        subject = _subject(before, self.kind, self.id, name)
         fields = ", ".join(f.replace("_", " ") for f in self.changes)
         return f"Changed {subject}: {fields}"
 
@@ -237,8 +236,7 @@ class RemoveItem(_Op):
 
     def describe(self, before: DitMap) -> str:
         name = _item_name(before, self.kind, self.id)
-        noun = {"pattern": "pattern ", "enactment": "link ", "comment": "a comment"}.get(self.kind, "")
-        subject = "a comment" if self.kind == "comment" else f"{noun}{name}"
+        subject = _subject(before, self.kind, self.id, name)
         extra = len(dependents(before, self.kind, self.id)) if self.cascade else 0
         return f"Removed {subject}" + (f" (and {extra} linked item{'s' if extra > 1 else ''})" if extra else "")
 
@@ -289,7 +287,8 @@ class SetPositions(_Op):
         return SetPositions(positions={pid: before.people_by_id[pid].position for pid in self.positions})
 
     def describe(self, before: DitMap) -> str:
-        return f"Re-arranged the map ({len(self.positions)} people)"
+        n = len(self.positions)
+        return f"Re-arranged the map ({n} {'person' if n == 1 else 'people'})"
 
     def touches(self, before: DitMap) -> set[Touch]:
         return {("person", pid, "position") for pid in self.positions}
@@ -424,6 +423,18 @@ def _item_name(m: DitMap, kind: str, item_id: str) -> str:
         if e is not None:
             return f"{_quote(m.label_of('pattern', e.pattern))} in {_relationship_label(m, e.relationship)}"
     return m.label_of(kind, item_id)
+
+
+def _subject(m: DitMap, kind: str, item_id: str, name: str) -> str:
+    """How a sentence names the item it changed: "the relationship with Pat", never just "Pat" (a person)."""
+    if kind == "comment":
+        return "a comment"
+    if kind == "relationship":
+        r = m.relationships_by_id.get(item_id)
+        me = m.self_person
+        with_client = r is not None and me is not None and me.id in (r.source, r.target)
+        return f"the relationship with {name}" if with_client else f"the relationship {name}"
+    return {"pattern": "pattern ", "enactment": "link "}.get(kind, "") + name
 
 
 def _relationship_label(m: DitMap, rel_id: str) -> str:

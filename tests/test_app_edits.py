@@ -99,7 +99,7 @@ def test_sessions_are_added_and_scored():
     at.number_input(key="new_session:phq9").set_value(17)
     at.number_input(key="new_session:gad7").set_value(12)
     at.button(key="FormSubmitter:new_session-Add session").click().run()
-    edit_table(at, "session", {0: {"phq9": 15, "process_notes": "private"}})
+    edit_table(at, "session", {0: {"PHQ-9": 15, "process notes (private)": "private"}})  # columns are labels
     m, _ = store().load(map_id)
     assert [(s.number, s.phq9, s.gad7, s.process_notes) for s in m.sessions] == [(1, 15, 12, "private")]
     assert at.get("vega_lite_chart"), "the course chart is drawn once a session has scores"
@@ -147,7 +147,19 @@ def test_selecting_a_person_opens_its_form_and_saving_updates_the_store():
     assert store().load(map_id)[0].people_by_id[mum.id].alias == "Mother (M.)"
 
 
-def test_a_conflict_keeps_my_change_and_shows_theirs():
+def _person_field(at, pid: str, field: str):
+    kind = "text_area" if field == "notes" else "text_input"
+    return getattr(at, kind)(key=f"pf:{pid}:map:{field}")
+
+
+def _save(at):
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception, at.exception
+
+
+def test_a_conflict_keeps_my_change_and_shows_theirs_beside_the_field():
+    """Changed in this field meanwhile: the store refuses the stale save; the field says what it is now;
+    *Keep mine* then Save writes mine on top (deliberately changed from the page-wide conflict panel)."""
     at = app()
     map_id = open_sample(at)
     m, v = store().load(map_id)
@@ -157,18 +169,20 @@ def test_a_conflict_keeps_my_change_and_shows_theirs():
     # Another device renames her meanwhile.
     store().apply(map_id, UpdateItem(kind="person", id=mum.id, changes={"alias": "Mama"}), base_version=v,
                   author="other device")
-    alias = next(t for t in at.text_input if t.key.startswith(f"pf:{mum.id}:") and t.key.endswith(":alias"))
-    alias.input("Mother")
-    next(b for b in at.button if b.label == "Save").click().run()
+    _person_field(at, mum.id, "alias").input("Mother")
+    _save(at)
     assert store().load(map_id)[0].people_by_id[mum.id].alias == "Mama"  # nothing written over theirs
     text = all_text(at)
-    assert "other device" in text and "Your change is kept" in text
-    at.button(key="conflict_apply").click().run()
+    assert "Changed on the other device to “Mama”" in text and "Not saved" in text
+    assert _person_field(at, mum.id, "alias").value == "Mother"  # mine is kept in the field
+    at.button(key=f"pf:{mum.id}:map:alias:keep").click().run()
+    assert store().load(map_id)[0].people_by_id[mum.id].alias == "Mama"  # keeping is not saving
+    _save(at)
     assert store().load(map_id)[0].people_by_id[mum.id].alias == "Mother"
-    assert "conflict_apply" not in [b.key for b in at.button]
+    assert "Changed on the other device" not in all_text(at)
 
 
-def test_a_conflict_can_be_discarded():
+def test_take_theirs_puts_the_other_devices_value_in_the_field():
     at = app()
     map_id = open_sample(at)
     m, v = store().load(map_id)
@@ -176,12 +190,69 @@ def test_a_conflict_can_be_discarded():
     at.session_state["selected"] = ("person", mum.id)
     at.run()
     store().apply(map_id, UpdateItem(kind="person", id=mum.id, changes={"alias": "Mama"}), base_version=v)
-    alias = next(t for t in at.text_input if t.key.startswith(f"pf:{mum.id}:") and t.key.endswith(":alias"))
-    alias.input("Mother")
-    next(b for b in at.button if b.label == "Save").click().run()
-    at.button(key="conflict_discard").click().run()
-    assert store().load(map_id)[0].people_by_id[mum.id].alias == "Mama"
-    assert "conflict_apply" not in [b.key for b in at.button]
+    at.run()  # the live update
+    assert "Changed on the other device to “Mama”" in all_text(at)
+    at.button(key=f"pf:{mum.id}:map:alias:take").click().run()
+    assert _person_field(at, mum.id, "alias").value == "Mama"
+    assert "Changed on the other device" not in all_text(at)
+    _save(at)
+    assert store().version(map_id) == v + 1  # nothing to save: the field holds what is stored
+
+
+def test_different_fields_of_one_person_both_land_and_typed_text_survives():
+    at = app()
+    map_id = open_sample(at)
+    m, v = store().load(map_id)
+    mum = next(p for p in m.people if p.role == "mother")
+    at.session_state["selected"] = ("person", mum.id)
+    at.run()
+    store().apply(map_id, UpdateItem(kind="person", id=mum.id, changes={"alias": "Mama"}), base_version=v)
+    at.run()  # the live update: the form is not remounted (its key is the person's id, not a digest)
+    assert "Changed on the other device to “Mama”" in all_text(at)
+    _person_field(at, mum.id, "notes").input("typed here")  # typed on the stale view (the browser test types
+    _save(at)  # through live updates; AppTest holds form input only until the submit)
+    stored = store().load(map_id)[0].people_by_id[mum.id]
+    assert (stored.alias, stored.notes) == ("Mama", "typed here")
+    assert _person_field(at, mum.id, "alias").value == "Mama"  # untouched: follows the store after saving
+    assert store().history(map_id, limit=1)[0].op.changes == {"notes": "typed here"}  # only what I changed
+
+
+def test_my_own_table_edit_updates_the_form_without_asking():  # on the People page
+    at = app()
+    map_id = open_sample(at)
+    m, _ = store().load(map_id)
+    row = next(i for i, p in enumerate(m.people) if p.role == "mother")
+    mum = m.people[row]
+    page(at, "people")
+    at.session_state["selected"] = ("person", mum.id)
+    at.run()
+    edit_table(at, "person", {row: {"alias": "Mum (M.)"}})
+    assert store().load(map_id)[0].people_by_id[mum.id].alias == "Mum (M.)"
+    at.run()
+    assert at.text_input(key=f"pf:{mum.id}:people:alias").value == "Mum (M.)"
+    assert "Changed on the other device" not in all_text(at)
+
+
+def test_the_same_relationship_edited_on_two_devices():
+    at = app()
+    map_id = open_sample(at)
+    m, v = store().load(map_id)
+    r = m.relationships[0]
+    page(at, "relationships")
+    at.session_state["selected"] = ("relationship", r.id)
+    at.run()
+    theirs, mine = (1, 3) if r.intensity != 1 else (2, 3)
+    store().apply(map_id, UpdateItem(kind="relationship", id=r.id, changes={"intensity": theirs}), base_version=v)
+    at.slider(key=f"rf:{r.id}:relationships:intensity").set_value(mine)
+    at.text_area(key=f"rf:{r.id}:relationships:notes").input("mine")
+    next(b for b in at.button if b.key == f"FormSubmitter:rf:{r.id}:relationships-Save").click().run()
+    stored = store().load(map_id)[0].relationships_by_id[r.id]
+    assert (stored.intensity, stored.notes) == (theirs, r.notes)  # refused as a whole: one edit, one decision
+    assert "Changed on the other device to" in all_text(at)
+    at.button(key=f"rf:{r.id}:relationships:intensity:keep").click().run()
+    next(b for b in at.button if b.key == f"FormSubmitter:rf:{r.id}:relationships-Save").click().run()
+    stored = store().load(map_id)[0].relationships_by_id[r.id]
+    assert (stored.intensity, stored.notes) == (mine, "mine")
 
 
 def test_pattern_builder_adds_links_and_agrees_a_pattern():

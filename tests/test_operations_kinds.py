@@ -130,7 +130,7 @@ def test_update_changes_only_the_named_fields_and_undoes() -> None:
     new, old = after.relationships_by_id["r-mum"], m.relationships_by_id["r-mum"]
     assert (new.intensity, new.closeness) == (2, "outer")
     assert new.model_dump(exclude={"intensity", "closeness"}) == old.model_dump(exclude={"intensity", "closeness"})
-    assert op.describe(m) == "Changed Mum: intensity, closeness"
+    assert op.describe(m) == "Changed the relationship with Mum: intensity, closeness"
     assert op.inverse(m) == UpdateItem(kind="relationship", id="r-mum", changes={"intensity": 5, "closeness": "middle"})
     assert op.touches(m) == {("relationship", "r-mum", "intensity"), ("relationship", "r-mum", "closeness")}
     _undo_restores(m, op)

@@ -3,9 +3,10 @@
 Every export labels people by their `alias` (the initials or nickname the pair chose) and the client
 by `client.pseudonym`; no export adds any other name. Free text is where real names creep in, so:
 
-- client exports (`client=True`) keep only what the pair built together for the client to see: no
-  `Session.process_notes`, no supervision comments, no `Person.notes` or `Relationship.notes`, no
-  defences, and no pattern field or example that reads as a note *about* the client (`ditmap.voice`);
+- client exports (`client=True`) keep only what a client may see (`ditmap.client_facing.client_map`, the
+  same rule as the dashboard's client view): no `Session.process_notes`, no supervision comments, no
+  `Person.notes` or `Relationship.notes`, no defences, and no pattern field or example that reads as a
+  note *about* the client (`ditmap.voice`);
 - clinician exports drop `Session.process_notes` unless `private_notes=True`;
 - the drawn and written exports (diagram, interactive page, summary, letter) never print
   `Person.notes` or `Relationship.notes` in either version; the data exports (JSON, GraphML, GEXF,
@@ -19,8 +20,8 @@ from __future__ import annotations
 
 import re
 
+from ditmap.client_facing import client_map
 from ditmap.model import DitMap, Position
-from ditmap.voice import client_example, client_pattern
 
 MAX_LABEL = 60
 """Longest label drawn on a diagram; longer aliases are cut with an ellipsis (never lengthened)."""
@@ -28,18 +29,12 @@ MAX_LABEL = 60
 
 def redact(m: DitMap, *, client: bool, private_notes: bool) -> DitMap:
     """The map as an export may see it: private and free-text fields emptied as the module says."""
-    keep_process_notes = private_notes and not client
+    if client:
+        return client_map(m)
+    keep_process_notes = private_notes
     sessions = m.sessions if keep_process_notes else tuple(
         s.model_copy(update={"process_notes": ""}) if s.process_notes else s for s in m.sessions)
-    update: dict[str, object] = {"sessions": sessions}
-    if client:
-        update["comments"] = ()
-        update["people"] = tuple(p.model_copy(update={"notes": ""}) if p.notes else p for p in m.people)
-        update["relationships"] = tuple(
-            r.model_copy(update={"notes": ""}) if r.notes else r for r in m.relationships)
-        update["patterns"] = tuple(client_pattern(p, m) for p in m.patterns)
-        update["enactments"] = tuple(client_example(e, m) for e in m.enactments)
-    return m.model_copy(update=update)
+    return m.model_copy(update={"sessions": sessions})
 
 
 def person_label(m: DitMap, person_id: str, *, limit: int = MAX_LABEL) -> str:

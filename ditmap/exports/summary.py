@@ -14,6 +14,7 @@ from ditmap.analysis import Analysis, analyze
 from ditmap.analysis.explain import plural
 from ditmap.analysis.outcomes import Outcomes, status_of
 from ditmap.analysis.timeline import MIN_SESSIONS_PER_HALF, TOO_EARLY
+from ditmap.client_facing import plain
 from ditmap.exports.chart import course_png
 from ditmap.exports.document import Doc, Run, to_markdown, to_pdf
 from ditmap.exports.pseudonym import client_label
@@ -82,10 +83,9 @@ def _pattern_section(doc: Doc, p: Pattern, client: bool) -> None:
 
 
 def _kind_words(r: Relationship, client: bool) -> str:
-    ls = style.line_style(r.kind)
-    if r.kind not in style.LINE_STYLES:
-        return r.kind
-    return ls.plain if client else ls.label
+    if client:
+        return plain("kind", r.kind)
+    return style.LINE_STYLES[r.kind].label if r.kind in style.LINE_STYLES else r.kind
 
 
 def _relationships_section(doc: Doc, m: DitMap, client: bool) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ditmap.client_facing import PLAIN_FIELD_NAMES, plain
 from ditmap.model import DitMap, Pattern, Session
 from ditmap.style import CORNER_LABELS
-from ditmap.vocab import CLOSENESS_PLAIN, CORNER_PLAIN
 
 CLINICAL_TERMS: tuple[str, ...] = (
     "IPAF", "Interpersonal-Affective", "defensive function", "transference", "defences", "reversal",
@@ -44,10 +44,10 @@ _CLIENT = {
     "self": "How you can feel about yourself",
     "other": "How others can seem to you",
     "affects": "What you feel between you",
-    "defensive_function": "What it protects you from feeling",
+    "defensive_function": PLAIN_FIELD_NAMES["defensive_function"].capitalize(),
     "defences": "",
-    "reversal": "When the roles turn around",
-    "transference": "How it shows up between us",
+    "reversal": PLAIN_FIELD_NAMES["reversal"].capitalize(),
+    "transference": PLAIN_FIELD_NAMES["transference"].capitalize(),
     "client_words": "In your own words",
     "healthier_alternative": "What you're working toward",
     "no_pattern": "We haven't put the pattern into words yet.",
@@ -65,11 +65,11 @@ def words(client: bool) -> dict[str, str]:
 
 
 def corner_name(corner: str, client: bool) -> str:
-    return CORNER_PLAIN.get(corner, corner) if client else CORNER_LABELS.get(corner, corner)
+    return plain("corner", corner) if client else CORNER_LABELS.get(corner, corner)
 
 
 def closeness_name(closeness: str, client: bool) -> str:
-    return CLOSENESS_PLAIN.get(closeness, closeness) if client else closeness
+    return plain("closeness", closeness) if client else closeness
 
 
 def chosen_pattern(m: DitMap, pattern_id: str | None) -> Pattern | None:

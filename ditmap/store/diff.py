@@ -57,7 +57,11 @@ def diff_maps(a: DitMap, b: DitMap, *, from_version: int = 0, to_version: int = 
 
 
 def _shown(value: Any, limit: int) -> str:
-    return "" if value is None else str(value)[:limit]
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):  # feelings, affects, defences: a list as the pages write it
+        return ", ".join(str(v) for v in value)[:limit]
+    return str(value)[:limit]
 
 
 def diff_rows(d: MapDiff, *, limit: int = 300) -> list[dict[str, str]]:

@@ -15,7 +15,7 @@ from ditmap.analysis import Analysis, analyze
 from ditmap.layout import place
 from ditmap.model import DitMap
 from ditmap.operations import SetPositions
-from ditmap.ui import edits, state
+from ditmap.ui import edits, field_sync, state, texts
 
 
 def require_map() -> state.Opened:
@@ -79,30 +79,56 @@ def analysis_for(db: str, map_id: str, version: tuple[int, int], m: DitMap) -> A
 
 
 def person_options(m: DitMap) -> dict[str, str]:
-    """Person id → a label that tells apart two people with the same alias."""
+    """Person id → a label that tells apart two people with the same alias (by role, then by number).
+
+    Never the internal id: labels are read aloud by screen readers and shown in lists.
+    """
     seen: dict[str, int] = {}
     for p in m.people:
         seen[p.alias] = seen.get(p.alias, 0) + 1
-    return {p.id: (p.alias if seen[p.alias] == 1 else f"{p.alias} ({p.id})") for p in m.people}
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for p in m.people:
+        name = p.alias if seen[p.alias] == 1 else f"{p.alias} ({p.role})"
+        n, label = 1, name
+        while label in used:
+            n += 1
+            label = f"{name[:-1]}, {n})" if name.endswith(")") else f"{name} ({n})"
+        used.add(label)
+        out[p.id] = label
+    return out
+
+
+def _picked(kind: str, key: str) -> None:
+    st.session_state["selected"] = (kind, st.session_state[key])
 
 
 def pick_selected(kind: str, options: dict[str, str], label: str) -> str | None:
     """Choose one person or relationship to edit, starting from the one selected on any page (the map too).
 
-    The choice becomes the selection, so the Map page opens the same item beside the drawing.
+    The choice becomes the selection (in its own callback, before the page runs), so it stays chosen
+    and the Map page opens the same item beside the drawing.
     """
-    sel = st.session_state.get("selected")
+    ss = st.session_state
+    key = f"pick:{kind}"
+    sel = ss.get("selected")
     ids = list(options)
-    index = ids.index(sel[1]) if sel and sel[0] == kind and sel[1] in options else 0
-    item_id = st.selectbox(label, ids, index=index, format_func=options.get, key=f"pick:{kind}:{sel}")
+    if sel and sel[0] == kind and sel[1] in options:
+        if ss.get(key) != sel[1]:
+            ss[key] = sel[1]
+    elif ss.get(key) not in options and ids:
+        ss[key] = ids[0]
+    field_sync.keep_choice(key, options.get(ss.get(key)))
+    item_id = st.selectbox(label, ids, format_func=options.get, key=key, on_change=_picked, args=(kind, key))
     if item_id is not None:
-        st.session_state["selected"] = (kind, item_id)
+        ss["selected"] = (kind, item_id)
     return item_id
 
 
-def relationship_options(m: DitMap) -> dict[str, str]:
+def relationship_options(m: DitMap, client_view: bool = False) -> dict[str, str]:
     people = person_options(m)
-    return {r.id: f"{people.get(r.source, r.source)} – {people.get(r.target, r.target)} ({r.corner})"
+    return {r.id: f"{people.get(r.source, r.source)} – {people.get(r.target, r.target)} "
+                  f"({texts.corner_word(r.corner, client_view)})"
             for r in m.relationships}
 
 

@@ -15,6 +15,7 @@ Called from widget callbacks, so it only records outcomes in session state; page
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 import streamlit as st
@@ -24,7 +25,7 @@ from ditmap.operations import Operation, OperationError
 from ditmap.services import maps as map_services
 from ditmap.services.permissions import Refused
 from ditmap.store.base import Conflict, Edit, StoreError
-from ditmap.ui import state
+from ditmap.ui import state, texts
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +45,12 @@ class Pending:
     theirs: tuple[Edit, ...]
 
 
-def apply(op: Operation, *, where: str, base_version: int | None = None) -> bool:
-    """Send one operation to the store for the open map; True when it was saved."""
+def apply(op: Operation, *, where: str, base_version: int | None = None, conflict: str = "panel") -> bool:
+    """Send one operation to the store for the open map; True when it was saved.
+
+    `conflict="inline"`: a form that shows the other device's change beside each field (`field_sync`)
+    gets a problem line instead of the page-wide conflict panel.
+    """
     st.session_state.pop(_PROBLEMS + where, None)
     seen = state.seen_version()  # what this person was looking at when they made the change
     opened = state.current()
@@ -76,6 +81,10 @@ def apply(op: Operation, *, where: str, base_version: int | None = None) -> bool
         _problems(where, err.problems)
         return False
     except Conflict as c:
+        if conflict == "inline":
+            _problems(where, [Problem("", "Not saved: this was changed on the other device a moment ago. Choose "
+                                          "Keep mine or Take theirs beside the field, then save again.")])
+            return False
         st.session_state[_PENDING] = Pending(op, opened.id, sentence, c.current_version, tuple(c.theirs))
         return False
     except StoreError as err:
@@ -83,9 +92,27 @@ def apply(op: Operation, *, where: str, base_version: int | None = None) -> bool
         return False
     # Log the kind of operation only: never clinical text.
     log.info("applied %s to a map, version %s", op.op, applied.version)
+    _own(opened.id, applied.version)
     state.remember(state.Opened(opened.id, applied.version, applied.map, opened.name))
     st.session_state[NOTICE] = applied.edit.sentence or sentence
     return True
+
+
+_OWN = "_own_versions"
+
+
+def _own(map_id: str, version: int) -> None:
+    own: dict[str, set[int]] = st.session_state.setdefault(_OWN, {})
+    mine = own.setdefault(map_id, set())
+    mine.add(version)
+    if len(mine) > 500:  # only recent versions matter (forms compare with the version they last saw)
+        for v in sorted(mine)[:250]:
+            mine.discard(v)
+
+
+def own_versions(map_id: str) -> set[int]:
+    """The versions this browser session wrote to a map (its own edits, undo and redo)."""
+    return set(st.session_state.get(_OWN, {}).get(map_id, set()))
 
 
 def _problems(where: str, problems: list[Problem]) -> None:
@@ -101,8 +128,33 @@ def show_problems(where: str) -> None:
     found = problems(where)
     if not found:
         return
-    lines = "\n".join(f"- {p.where + ': ' if p.where else ''}{p.what}" for p in found)
+    lines = "\n".join(f"- {where_words(p.where) + ': ' if p.where else ''}{p.what}" for p in found)
     st.error("Nothing was changed:\n" + escape_md(lines), icon=":material/error:")
+
+
+_PATH = re.compile(r"^(?P<coll>[a-z_]+)\[(?P<i>\d+)\](?:\.(?P<field>[a-z_0-9]+))?")
+_ITEM_NOUN = {"people": "person", "relationships": "relationship", "patterns": "pattern", "enactments": "link",
+              "sessions": "session", "comments": "comment"}
+
+
+def where_words(where: str) -> str:
+    """A problem's place in the words of the page: `sessions[3].number` → "the new session, number".
+
+    The core names places by the file format's paths (`people[2].alias`); people read "Mum, alias".
+    """
+    match = _PATH.match(where)
+    if match is None:
+        return where.replace("_", " ") if re.fullmatch(r"[a-z_0-9]+", where) else where
+    coll, i, field = match["coll"], int(match["i"]), match["field"]
+    opened = state.current(recheck=False)
+    items = getattr(opened.map, coll, ()) if opened is not None else ()
+    noun = _ITEM_NOUN.get(coll, coll)
+    if i < len(items):
+        thing = opened.map.label_of(noun, items[i].id) if opened is not None else noun  # type: ignore[union-attr]
+        thing = f"{noun} {thing}" if noun in ("relationship", "pattern", "link") else thing
+    else:
+        thing = f"the new {noun}"
+    return thing + (f", {texts.label(field, state.client_view())}" if field else "") + where[match.end():]
 
 
 _MD_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\`*_{}[]<>#+!|~$"})
@@ -134,6 +186,7 @@ def _step(*, redo: bool) -> None:
         st.session_state[NOTICE] = f"Could not do that: {err}"
         return
     if applied is not None:
+        _own(opened.id, applied.version)
         state.remember(state.Opened(opened.id, applied.version, applied.map, opened.name))
         st.session_state[NOTICE] = applied.edit.sentence
 

@@ -18,11 +18,13 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
+from ditmap import client_facing
+from ditmap.dates import DateError, parse_date
 from ditmap.integrity import Problem
 from ditmap.model import DitMap
 from ditmap.operations import AddItem, Batch, Operation, OperationError, RemoveItem, UpdateItem, new_id
 from ditmap.ui import common, edits, state
-from ditmap.ui.texts import closeness_word, corner_word, label
+from ditmap.ui.texts import DIRECTION_WORDS, closeness_word, corner_word, label
 from ditmap.vocab import (
     AFFECTS,
     CLOSENESS,
@@ -41,15 +43,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                      "communication_style", "notes"),
     "session": ("number", "date", "phq9", "gad7", "worked_on", "homework", "process_notes"),
 }
-CLIENT_HIDDEN = {"process_notes", "worked_on"}
 TEXT_FIELDS = {"alias", "role", "notes", "kind", "communication_style", "worked_on", "homework", "process_notes"}
 OPTIONAL_INTS = {"phq9", "gad7"}
 FIELD_OF = {"person": "people", "relationship": "relationships", "session": "sessions"}
 
 
 def columns(kind: str, client_view: bool) -> tuple[str, ...]:
+    """The columns shown: in the client view only the fields a client may see (`client_facing`)."""
     cols = COLUMNS[kind]
-    return tuple(c for c in cols if c not in CLIENT_HIDDEN) if client_view else cols
+    return tuple(c for c in cols if client_facing.visible(kind, c)) if client_view else cols
 
 
 def frame(m: DitMap, kind: str, client_view: bool) -> tuple[pd.DataFrame, list[str]]:
@@ -61,21 +63,34 @@ def frame(m: DitMap, kind: str, client_view: bool) -> tuple[pd.DataFrame, list[s
         d = it.model_dump(mode="python")
         rows.append({c: (list(d[c]) if isinstance(d[c], tuple) else d[c]) for c in cols})
     df = pd.DataFrame(rows, columns=list(cols))
+    if client_view:  # read-only in the client view, every value in plain words (`client_facing.plain`)
+        for c in ("corner", "closeness", "kind", "direction", "communication_style"):
+            if c in df.columns:
+                df[c] = [client_facing.plain(c, v) for v in df[c]]
     if kind == "session" and not df.empty:
-        df["date"] = pd.to_datetime(df["date"]).dt.date
+        # Dates as text in ISO form: typed as YYYY-MM-DD only, never guessed (see `ditmap.dates`).
+        df["date"] = [d.isoformat() if d is not None else None for d in df["date"]]
         for c in ("phq9", "gad7"):
             df[c] = df[c].astype("Int64")
     return df.rename(columns=headers(kind, client_view)), [it.id for it in items]
 
 
 def headers(kind: str, client_view: bool) -> dict[str, str]:
-    """Field → column name. The client view's columns are named in plain words (no field names at all)."""
-    return {c: (label(c, True) if client_view else c) for c in columns(kind, client_view)}
+    """Field → column name: the field's label in the view (never a snake_case field name on screen)."""
+    return {c: label(c, client_view) for c in columns(kind, client_view)}
 
 
 def column_config(m: DitMap, kind: str, client_view: bool) -> dict[str, Any]:
-    """Column settings, keyed by column name."""
+    """Column settings, keyed by column name. The client view's tables are read-only text in plain words."""
     names = headers(kind, client_view)
+    if client_view:
+        people = common.person_options(m)
+        return {names[f]: (st.column_config.SelectboxColumn(names[f], options=list(people), format_func=people.get)
+                           if f in ("source", "target") else
+                           st.column_config.CheckboxColumn(names[f]) if f == "alive" else
+                           st.column_config.ListColumn(names[f]) if f == "feelings" else
+                           st.column_config.Column(names[f]))
+                for f in names}
     return {names[f]: cfg for f, cfg in _column_config(m, kind, client_view).items() if f in names}
 
 
@@ -84,6 +99,11 @@ def _column_config(m: DitMap, kind: str, client_view: bool) -> dict[str, Any]:
     cc = st.column_config
     corner_fmt = (lambda c: corner_word(c, True)) if client_view else None
     closeness_fmt = (lambda c: closeness_word(c, True)) if client_view else None
+
+    def words(field: str) -> Any:
+        if client_view:
+            return lambda v: client_facing.plain(field, v)
+        return (lambda d: DIRECTION_WORDS.get(d, d)) if field == "direction" else None
     if kind == "person":
         return {"alias": cc.TextColumn(L("alias"), required=True, max_chars=200),
                 "role": cc.SelectboxColumn(L("role"), options=common.with_extra(ROLES, *(p.role for p in m.people)),
@@ -99,22 +119,24 @@ def _column_config(m: DitMap, kind: str, client_view: bool) -> dict[str, Any]:
                 "corner": cc.SelectboxColumn(L("corner"), options=CORNERS, default="current", required=True,
                                              format_func=corner_fmt),
                 "kind": cc.SelectboxColumn(L("kind"), default="close", options=common.with_extra(
-                    RELATIONSHIP_KINDS, *(r.kind for r in m.relationships))),
-                "direction": cc.SelectboxColumn(L("direction"), options=DIRECTIONS, default="mutual"),
+                    RELATIONSHIP_KINDS, *(r.kind for r in m.relationships)), format_func=words("kind")),
+                "direction": cc.SelectboxColumn(L("direction"), options=DIRECTIONS, default="mutual",
+                                                format_func=words("direction")),
                 "intensity": cc.NumberColumn(L("intensity"), min_value=1, max_value=5, step=1, default=3),
                 "closeness": cc.SelectboxColumn(L("closeness"), options=CLOSENESS, default="middle",
                                                 format_func=closeness_fmt),
                 "feelings": cc.MultiselectColumn(L("feelings"), options=list(AFFECTS), accept_new_options=True),
                 "communication_style": cc.SelectboxColumn(L("communication_style"), options=common.with_extra(
-                    ("", *COMMUNICATION_STYLES), *(r.communication_style for r in m.relationships))),
+                    ("", *COMMUNICATION_STYLES), *(r.communication_style for r in m.relationships)),
+                    format_func=words("communication_style")),
                 "notes": cc.TextColumn(L("notes"), max_chars=20_000)}
     return {"number": cc.NumberColumn(L("number"), min_value=1, max_value=99, step=1, required=True),
-            "date": cc.DateColumn(L("date"), format="YYYY-MM-DD"),
+            "date": cc.TextColumn(L("date") + " (YYYY-MM-DD)", max_chars=10),
             "phq9": cc.NumberColumn(L("phq9"), min_value=0, max_value=PHQ9_MAX, step=1),
             "gad7": cc.NumberColumn(L("gad7"), min_value=0, max_value=GAD7_MAX, step=1),
             "worked_on": cc.TextColumn(L("worked_on"), max_chars=20_000),
             "homework": cc.TextColumn(L("homework"), max_chars=20_000),
-            "process_notes": cc.TextColumn("process notes (private)", max_chars=20_000)}
+            "process_notes": cc.TextColumn(L("process_notes"), max_chars=20_000)}
 
 
 def _clean(field: str, value: Any) -> Any:
@@ -130,7 +152,8 @@ def _clean(field: str, value: Any) -> Any:
     if field == "date" and hasattr(value, "isoformat"):
         return value.isoformat()[:10]
     if isinstance(value, str) and field == "date":
-        return value[:10] or None
+        parsed = parse_date(value)  # raises DateError (a ValueError, reported by row) unless YYYY-MM-DD
+        return parsed.isoformat() if parsed else None
     return value
 
 
@@ -149,7 +172,7 @@ def _row_problems(err: Exception, row: int, prefix: str) -> list[Problem]:
     if isinstance(err, ValidationError):
         out = []
         for e in err.errors():
-            loc = ".".join(str(x) for x in e["loc"] if not isinstance(x, int))
+            loc = ", ".join(label(str(x), False) for x in e["loc"] if not isinstance(x, int))
             out.append(Problem(f"row {row}" + (f", {loc}" if loc else ""), e["msg"]))
         return out
     return [Problem(f"row {row}", str(err))]
@@ -158,8 +181,8 @@ def _row_problems(err: Exception, row: int, prefix: str) -> list[Problem]:
 def _column_of(where: str, prefix: str) -> str:
     """`people[3].alias` → `alias` (the row is already named)."""
     if where.startswith(prefix) and "." in where:
-        return where.split(".", 1)[1]
-    return where
+        return label(where.split(".", 1)[1].split(".")[0], False)
+    return edits.where_words(where)
 
 
 def to_operations(m: DitMap, kind: str, ids: list[str], edited: dict[str, Any], client_view: bool
@@ -195,12 +218,20 @@ def to_operations(m: DitMap, kind: str, ids: list[str], edited: dict[str, Any], 
             continue
         stored = by_id[ids[idx]].model_dump(mode="json")
         # The editor reports every edit since it was mounted: keep only cells that differ from the map.
-        clean = {c: v for c, v in ((c, _clean(c, v)) for c, v in changes.items() if c in cols)
-                 if _differs(stored.get(c), v)}
+        try:
+            clean = {c: v for c, v in ((c, _clean(c, v)) for c, v in changes.items() if c in cols)
+                     if _differs(stored.get(c), v)}
+        except DateError as err:
+            problems.append(Problem(f"row {idx + 1}, {label('date', client_view)}", str(err)))
+            continue
         if clean:
             attempt(lambda i=idx, ch=clean: UpdateItem(kind=kind, id=ids[i], changes=ch), idx + 1)
     for n, row in enumerate(edited.get("added_rows", [])):
-        item = {c: _clean(c, v) for c, v in row.items() if c in cols}
+        try:
+            item = {c: _clean(c, v) for c, v in row.items() if c in cols}
+        except DateError as err:
+            problems.append(Problem(f"row {len(ids) + n + 1}, {label('date', client_view)}", str(err)))
+            continue
         item = {k: v for k, v in item.items() if v is not None}
         if kind == "session" and "number" not in item:
             item["number"] = max((s.number for s in running.sessions), default=0) + 1
@@ -292,7 +323,7 @@ def editor(opened: state.Opened, kind: str, *, height: int | str = "auto") -> No
         opened = state.current(recheck=False) or opened
         df, ids = _cached_frame(state.db_key(), opened.id, opened.key, kind, cv, opened.map)
         key = current_key(opened, kind)
-    ro = state.read_only()
+    ro = state.read_only() or cv  # the client view's tables show plain words; edits go through the forms
     st.data_editor(df, key=key, hide_index=True, num_rows="fixed", disabled=ro,
                    column_config=column_config(opened.map, kind, cv), on_change=_on_change, args=(kind, key, ids),
                    width="stretch", height=height)

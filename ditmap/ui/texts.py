@@ -7,6 +7,7 @@ file format and docs. The client view uses calm, everyday words and never the cl
 
 from __future__ import annotations
 
+from ditmap.client_facing import HIDDEN_FIELDS, PLAIN_FIELD_NAMES
 from ditmap.vocab import CLOSENESS_PLAIN, CORNER_PLAIN
 
 PLAIN_LABELS: dict[str, str] = {
@@ -33,6 +34,7 @@ PLAIN_LABELS: dict[str, str] = {
     "affects": "feelings",
     "client_words": "in my own words",
     "healthier_alternative": "what I am working toward",
+    **PLAIN_FIELD_NAMES,
     "status": "agreed together",
     "agreed_on": "agreed on",
     # enactment
@@ -50,15 +52,25 @@ PLAIN_LABELS: dict[str, str] = {
     "therapist": "therapist",
 }
 
-CLINICIAN_ONLY_FIELDS: frozenset[str] = frozenset({
-    "process_notes", "defensive_function", "defences", "reversal", "transference", "worked_on",
-})
-"""Fields the client view never shows: private notes and clinical formulation terms."""
+CLINICIAN_ONLY_FIELDS: frozenset[str] = frozenset().union(*HIDDEN_FIELDS.values())
+"""Fields the client view never shows (the one rule: `ditmap.client_facing`)."""
+
+CLINICIAN_LABELS: dict[str, str] = {
+    "phq9": "PHQ-9",
+    "gad7": "GAD-7",
+    "process_notes": "process notes (private)",
+    "paced": "at the client's own pace",
+}
+"""Clinician labels that are not simply the field's name with spaces: the measures' own names."""
 
 JARGON: tuple[str, ...] = (
     "IPAF", "defensive function", "defences", "transference", "enactment", "enacts", "reversal",
     "process notes", "corner", "betweenness", "centrality",
 )
+
+DIRECTION_WORDS: dict[str, str] = {
+    "mutual": "both ways", "source_to_target": "source → target", "target_to_source": "target → source"}
+"""Directions in clinician words (the two people's fields are labelled "source" and "target")."""
 
 PAGE_TITLES: dict[str, tuple[str, str]] = {
     "home": ("Maps", "Maps"),
@@ -84,7 +96,27 @@ def label(field: str, client_view: bool) -> str:
     """The label for a model field: its own name for clinicians, plain words in the client view."""
     if client_view:
         return PLAIN_LABELS.get(field, field.replace("_", " "))
-    return field.replace("_", " ")
+    return CLINICIAN_LABELS.get(field, field.replace("_", " "))
+
+
+def worded_diff_row(row: dict[str, str]) -> dict[str, str]:
+    """A row of `ditmap.store.diff.diff_rows` in the words of the pages: field labels, directions in words."""
+    out = dict(row)
+    if row.get("field") == "direction":
+        out["before"] = DIRECTION_WORDS.get(row["before"], row["before"])
+        out["after"] = DIRECTION_WORDS.get(row["after"], row["after"])
+    if row.get("field"):
+        out["field"] = label(row["field"], False)
+    return out
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """"1 person", "2 people", "0 links": a number with its noun in the right number.
+
+    >>> count(1, "person", "people"), count(3, "link")
+    ('1 person', '3 links')
+    """
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
 
 
 def page_title(page: str, client_view: bool) -> str:

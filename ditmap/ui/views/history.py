@@ -10,7 +10,7 @@ from ditmap.layout import place
 from ditmap.model import DitMap
 from ditmap.operations import SetPositions
 from ditmap.store.diff import diff_rows
-from ditmap.ui import common, conversation_view, state, tables
+from ditmap.ui import common, conversation_view, state, tables, texts
 from ditmap.ui.network_view import network_view
 
 
@@ -39,14 +39,17 @@ def _edits_table(opened: state.Opened) -> list[int]:
 
 
 def _map_summary(m: DitMap) -> None:
-    st.caption(f"{len(m.people)} people · {len(m.relationships)} relationships · {len(m.patterns)} patterns · "
-               f"{len(m.enactments)} links · {len(m.sessions)} sessions")
+    st.caption(" · ".join((texts.count(len(m.people), "person", "people"),
+                           texts.count(len(m.relationships), "relationship"), texts.count(len(m.patterns), "pattern"),
+                           texts.count(len(m.enactments), "link"), texts.count(len(m.sessions), "session"))))
     for kind, title in (("person", "People"), ("relationship", "Relationships")):
         df, _ = tables.frame(m, kind, False)
         if kind == "relationship":
             people = common.person_options(m)
-            df["source"] = df["source"].map(people)
-            df["target"] = df["target"].map(people)
+            for f in ("source", "target"):
+                df[texts.label(f, False)] = df[texts.label(f, False)].map(people)
+            df[texts.label("direction", False)] = df[texts.label("direction", False)].map(
+                lambda d: texts.DIRECTION_WORDS.get(d, d))
         st.text(title)
         st.dataframe(df, hide_index=True, width="stretch")
     if m.patterns:
@@ -82,7 +85,7 @@ def _diff(opened: state.Opened, versions: list[int]) -> None:
     if d.empty:
         st.caption("No differences.")
         return
-    rows = diff_rows(d)
+    rows = [texts.worded_diff_row(r) for r in diff_rows(d)]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 

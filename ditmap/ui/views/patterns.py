@@ -26,7 +26,10 @@ def _link(pt: Pattern, fk: str) -> None:
             "strength": int(ss[f"{fk}:strength"]), "example": ss.get(f"{fk}:example", "") or "",
             "session": int(session) if session else None}
     if edits.apply(AddItem(kind="enactment", item=item), where=f"link:{pt.id}"):
-        ss[f"{fk}:example"] = ""
+        forms.reset_form(fk, LINK_DEFAULTS)
+
+
+LINK_DEFAULTS = {"relationship": None, "strength": 2, "session": None, "example": ""}
 
 
 def _unlink(pattern_id: str, enactment_id: str) -> None:
@@ -34,18 +37,14 @@ def _unlink(pattern_id: str, enactment_id: str) -> None:
 
 
 def _links(m: DitMap, pt: Pattern, cv: bool) -> None:
-    rels = common.relationship_options(m)
+    rels = common.relationship_options(m, cv)
     st.markdown("**" + ("Where it shows up" if cv else "enactments — where this pattern shows up") + "**")
     found = [e for e in m.enactments if e.pattern == pt.id]
     if not found:
         st.caption("Not linked to any relationship yet.")
     for e in found:
         c1, c2 = st.columns([5, 1], vertical_alignment="center")
-        where = rels.get(e.relationship, e.relationship)
-        if cv:
-            r = m.relationships_by_id.get(e.relationship)
-            if r is not None:
-                where = where.replace(f"({r.corner})", f"({texts.corner_word(r.corner, True)})")
+        where = rels.get(e.relationship, "a relationship no longer on the map")
         line = f"{where} · {texts.label('strength', cv)}: {e.strength}"
         line += f" · session {e.session}" if e.session else ""
         c1.text(line + (f"\n“{e.example}”" if e.example else ""))
@@ -54,12 +53,15 @@ def _links(m: DitMap, pt: Pattern, cv: bool) -> None:
     if state.read_only() or not rels:
         return
     fk = f"linkf:{pt.id}"
+    forms.form_defaults(fk, LINK_DEFAULTS)
+    if st.session_state.get(f"{fk}:relationship") not in rels:
+        st.session_state[f"{fk}:relationship"] = None
     with st.form(fk, border=True):
-        st.selectbox("relationship", list(rels), format_func=rels.get, key=f"{fk}:relationship", index=None,
+        st.selectbox("relationship", list(rels), format_func=rels.get, key=f"{fk}:relationship",
                      placeholder="Choose a relationship", label_visibility="visible")
         c1, c2 = st.columns(2)
-        c1.slider(texts.label("strength", cv), 1, 3, 2, key=f"{fk}:strength")
-        c2.number_input(texts.label("session", cv), min_value=1, max_value=99, value=None, step=1,
+        c1.slider(texts.label("strength", cv), 1, 3, key=f"{fk}:strength")
+        c2.number_input(texts.label("session", cv), min_value=1, max_value=99, step=1,
                         key=f"{fk}:session", placeholder="optional")
         st.text_area(texts.label("example", cv), key=f"{fk}:example", height=68, max_chars=20_000,
                      placeholder="“when she cancelled lunch I said it was fine and then didn't sleep”")

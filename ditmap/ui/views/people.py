@@ -28,4 +28,4 @@ def main() -> None:
             pid = common.pick_selected("person", people, "Person")
             if pid is not None:
                 st.caption(md(f"Relationships: {sum(1 for r in m.relationships if pid in (r.source, r.target))}"))
-                forms.person_form(m, m.people_by_id[pid])
+                forms.person_form(m, m.people_by_id[pid], place="people")

@@ -21,11 +21,11 @@ def main() -> None:
     with left:
         if not state.read_only():
             st.subheader("Add a relationship", anchor=False)
-            forms.relationship_form(m, None)
+            forms.add_relationship_form(m)
     with right:
-        rels = common.relationship_options(m)
+        rels = common.relationship_options(m, cv)
         if rels:
             st.subheader("Edit one relationship", anchor=False)
             rid = common.pick_selected("relationship", rels, "Relationship")
             if rid is not None:
-                forms.relationship_form(m, m.relationships_by_id[rid])
+                forms.relationship_form(m, m.relationships_by_id[rid], place="relationships")

@@ -10,10 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from ditmap.analysis.outcomes import outcome_status
+from ditmap.dates import DateError, parse_date
 from ditmap.exports.markdown import md
+from ditmap.integrity import Problem
 from ditmap.model import DitMap
 from ditmap.operations import AddItem, RemoveItem, new_id
-from ditmap.ui import common, edits, state, tables, texts
+from ditmap.ui import common, edits, forms, state, tables, texts
 from ditmap.vocab import GAD7_CASENESS, GAD7_MAX, PHQ9_CASENESS, PHQ9_MAX
 
 PHASE_BANDS = (("initial", 0.5, 4.5), ("middle", 4.5, 12.5), ("ending", 12.5, 16.5))
@@ -80,11 +82,16 @@ def main() -> None:
             st.caption("Nothing written down yet.")
         return
     st.subheader("Sessions", anchor=False)
-    st.caption("process notes are private: never shown in the client view or in client exports.")
+    st.caption("Process notes are private: never shown in the client view or in client exports.")
     if m.sessions:
         tables.editor(opened, "session")
     if not state.read_only():
         _add_or_remove(m)
+
+
+def _session_defaults(m: DitMap) -> dict[str, object]:
+    nxt = max((s.number for s in m.sessions), default=0) + 1
+    return {"number": min(nxt, 99), "date": dt.date.today().isoformat(), "phq9": None, "gad7": None}
 
 
 def _add_session() -> None:
@@ -92,12 +99,18 @@ def _add_session() -> None:
     opened = state.current()
     if opened is None:
         return
+    try:
+        date = parse_date(ss.get("new_session:date"))
+    except DateError as err:
+        ss["_problems:add_session"] = [Problem("date", str(err))]
+        return
     item = {"id": new_id(opened.map, "session"), "number": int(ss["new_session:number"]),
-            "date": ss.get("new_session:date").isoformat() if ss.get("new_session:date") else None}
+            "date": date.isoformat() if date else None}
     for k in ("phq9", "gad7"):
         if ss.get(f"new_session:{k}") is not None:
             item[k] = int(ss[f"new_session:{k}"])
-    edits.apply(AddItem(kind="session", item=item), where="add_session")
+    if edits.apply(AddItem(kind="session", item=item), where="add_session"):
+        forms.reset_form("new_session", _session_defaults(state.current(recheck=False).map))  # type: ignore[union-attr]
 
 
 def _remove_session() -> None:
@@ -108,17 +121,18 @@ def _remove_session() -> None:
 
 def _add_or_remove(m: DitMap) -> None:
     c1, c2 = st.columns([3, 2], gap="medium")
+    forms.form_defaults("new_session", _session_defaults(m))
     with c1, st.form("new_session", border=True):
-        nxt = max((s.number for s in m.sessions), default=0) + 1
         a, b, c, d = st.columns(4)
-        a.number_input("number", min_value=1, max_value=99, value=min(nxt, 99), step=1, key="new_session:number")
-        b.date_input("date", value=dt.date.today(), key="new_session:date", format="YYYY-MM-DD")
-        c.number_input("phq9", min_value=0, max_value=PHQ9_MAX, value=None, step=1, key="new_session:phq9")
-        d.number_input("gad7", min_value=0, max_value=GAD7_MAX, value=None, step=1, key="new_session:gad7")
+        a.number_input("number", min_value=1, max_value=99, step=1, key="new_session:number")
+        b.text_input("date", key="new_session:date", max_chars=10, placeholder="YYYY-MM-DD",
+                     help="Year-month-day, e.g. 2026-11-08")
+        c.number_input(texts.label("phq9", False), min_value=0, max_value=PHQ9_MAX, step=1, key="new_session:phq9")
+        d.number_input(texts.label("gad7", False), min_value=0, max_value=GAD7_MAX, step=1, key="new_session:gad7")
         st.form_submit_button("Add session", on_click=_add_session, type="primary")
     edits.show_problems("add_session")
     if m.sessions:
         with c2.popover("Remove a session…", icon=":material/delete:"):
-            labels = {s.id: f"session {s.number}" for s in m.sessions}
+            labels = {s.id: f"Session {s.number}" for s in m.sessions}
             st.selectbox("Session", list(labels), format_func=labels.get, key="remove_session")
             st.button("Yes, remove", key="remove_session_go", on_click=_remove_session)
