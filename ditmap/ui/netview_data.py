@@ -11,7 +11,10 @@ colours are derived in the browser from the corner and the highlight state, and 
 a shared budget (a tooltip is a glance; the editor beside the map holds the full text).
 
 People: {"id", "a": alias, "x", "y", "r": role, "sh": shape (absent = dot), "me": 1 for the self,
-         "dead": 1, "hl": 1 involved in the lit pattern / 2 dimmed, "nt": notes (clinician only)}
+         "dead": 1, "hl": 1 involved in the lit pattern / 2 dimmed, "nt": notes (clinician only),
+         "lb": the name as drawn, wrapped onto lines (absent when it is the alias itself)}
+Also "lf": the largest font for names that keeps them clear of each other (`labels`), and per corner
+title in the backdrop "far" and "reach" (where it sits: `labels.title_centre_radius`).
 Relationships: {"id", "f": source, "t": target, "k": index in "kinds", "c": index in CORNERS,
          "w": line width, "n": intensity, "o": index in CLOSENESS, "ar": arrow 1 to target / 2 to source /
          3 both, "b": bend (parallels), "hl": 1 lit / 2 dimmed, "s": strength of the lit pattern (1–3),
@@ -25,10 +28,10 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from ditmap import style
+from ditmap import labels, style
 from ditmap.layout import RING_RADIUS, SECTORS, place
 from ditmap.model import DitMap, Position, Relationship
-from ditmap.vocab import CLOSENESS_PLAIN, CORNER_PLAIN
+from ditmap.vocab import CLOSENESS_PLAIN, CORNER_PLAIN, ROLES
 
 CORNERS = ("past", "current", "therapy")
 CLOSENESS = ("inner", "middle", "outer")
@@ -46,8 +49,8 @@ NOTES_MIN = 40
 NOTES_BUDGET = 6000
 """Characters of notes sent in total; shared equally by every item that has notes."""
 
-FONT_CLINICIAN = 14
-FONT_CLIENT = 22
+FONT_CLINICIAN = labels.FONT
+FONT_CLIENT = labels.FONT_CLIENT
 BEND_STEP = 0.22
 """Roundness between parallel relationships joining the same two people, so each stays clickable."""
 
@@ -139,7 +142,9 @@ def build_view(
     `positions` overrides person positions (default: each person's stored position, and `layout.place(m)`
     for anyone without one). `selected` is ("person" | "relationship", id); an unknown id is dropped.
     """
-    placed = _positions(m, positions)
+    # Whole pixels, as sent: the names' geometry is computed on exactly what the browser draws.
+    placed = {pid: Position(x=round(pos.x), y=round(pos.y)) for pid, pos in _positions(m, positions).items()}
+    geo = geometry(m, placed, client_view)
     lit = lit_strengths(m, highlight_pattern)
     lit_people = {x for rid in lit for x in (m.relationships_by_id[rid].source, m.relationships_by_id[rid].target)}
     me = m.self_person
@@ -163,6 +168,9 @@ def build_view(
             node["hl"] = 1 if p.id in lit_people else 2
         if notes and p.notes.strip():
             node["nt"] = clip(p.notes, notes)
+        drawn_label = "\n".join(geo.lines[p.id])
+        if drawn_label != node["a"]:
+            node["lb"] = drawn_label
         people.append(node)
 
     # Pattern titles the tooltips may name: all in the clinician view, none in the client view (a draft
@@ -214,7 +222,8 @@ def build_view(
         "choices": [[pt.id, clip(pt.title, TEXT_MAX)] for pt in m.patterns],
         "hp": highlight_pattern if highlight_pattern in m.patterns_by_id else None,
         "legend": _legend(m, kinds, shapes_used, lit, highlight_pattern, client_view),
-        "backdrop": _backdrop(m, placed, client_view),
+        "backdrop": _backdrop(m, placed, client_view, geo),
+        "lf": geo.font,
         "selected": _selected(m, selected),
         "client": client_view,
         "font": FONT_CLIENT if client_view else FONT_CLINICIAN,
@@ -223,6 +232,7 @@ def build_view(
                     "dead": style.DECEASED_BORDER, "highlight": style.HIGHLIGHT, "dimmed": style.DIMMED},
         "aria": aria_label(m),
         "words": words(client_view),
+        "quick": quick_choices(client_view),
     }
 
 
@@ -263,15 +273,30 @@ def _legend(m: DitMap, kinds: list[str], shapes_used: set[str], lit: dict[str, i
     return legend
 
 
-def _backdrop(m: DitMap, placed: dict[str, Position], client_view: bool) -> dict[str, Any]:
+def _centre(m: DitMap, placed: dict[str, Position]) -> tuple[float, float]:
     me = m.self_person
     centre = placed[me.id] if me is not None else Position(x=0, y=0)
+    return (round(centre.x), round(centre.y))
+
+
+def geometry(m: DitMap, placed: dict[str, Position], client_view: bool) -> labels.Drawn:
+    """The names' lines, the largest font at which they stay clear of each other, and where each
+    corner's title sits clear of everyone (`labels`): the drawing uses exactly these."""
+    me = m.self_person
+    corner_words = CORNER_PLAIN if client_view else style.CORNER_LABELS
+    return labels.drawn([(p.id, p.role, me is not None and p.id == me.id, p.alias) for p in m.people], placed,
+                        _centre(m, placed), {c: (SECTORS[c][0], corner_words[c]) for c in CORNERS},
+                        RING_RADIUS["middle"], client_view)
+
+
+def _backdrop(m: DitMap, placed: dict[str, Position], client_view: bool, geo: labels.Drawn) -> dict[str, Any]:
     corner_words = CORNER_PLAIN if client_view else style.CORNER_LABELS
     return {
-        "centre": [round(centre.x), round(centre.y)],
+        "centre": list(_centre(m, placed)),
         "rings": [RING_RADIUS[c] for c in CLOSENESS],
         "sectors": [{"label": corner_words[c], "angle": SECTORS[c][0], "half": SECTORS[c][1],
-                     "colour": style.CORNER_COLOURS[c]} for c in CORNERS],
+                     "colour": style.CORNER_COLOURS[c], "far": geo.title_far[c],
+                     "reach": round(labels.title_reach(corner_words[c], client_view), 1)} for c in CORNERS],
     }
 
 
@@ -283,6 +308,28 @@ def _selected(m: DitMap, selected: tuple[str, str] | None) -> dict[str, str] | N
             kind == "relationship" and item_id in m.relationships_by_id):
         return {"kind": kind, "id": item_id}
     return None
+
+
+QUICK_KINDS = ("close", "supportive", "caring", "distant", "conflictual", "close-hostile/ambivalent", "hostile",
+               "controlling", "fused/enmeshed", "cut off")
+"""The relationship kinds offered in the map's quick panel, one click each (the full form offers every kind
+and the client's own words)."""
+
+
+def quick_choices(client_view: bool) -> dict[str, Any]:
+    """The choices of the map's quick panel, as [value, words] pairs in clinician or plain client words."""
+    cv = int(client_view)
+    corner_words = CORNER_PLAIN if client_view else style.CORNER_LABELS
+    return {
+        "roles": [r for r in ROLES if r != "self"],
+        "kinds": [[k, (style.LINE_STYLES[k].plain, style.LINE_STYLES[k].label)[1 - cv]] for k in QUICK_KINDS],
+        "corners": [[c, corner_words[c]] for c in CORNERS],
+        "closeness": [[c, CLOSENESS_PLAIN[c] if client_view else f"{c} circle"] for c in CLOSENESS],
+        "strengths": [["1", "a little"], ["2", "clearly"], ["3", "strongly"]] if client_view
+        else [["1", "1 weak"], ["2", "2 clear"], ["3", "3 strong"]],
+        "corner": "current",
+        "closenessDefault": "middle",
+    }
 
 
 def words(client_view: bool) -> dict[str, Any]:
@@ -302,6 +349,7 @@ def words(client_view: bool) -> dict[str, Any]:
             "notes": "", "from": "from ",
             "choose": "Show where this pattern appears", "none": "(none)", "rearrange": "Re-arrange",
             "rearrangeTip": "Place everyone again, neatly (Undo puts them back).", "add": "Add person",
+            **_panel_words(True),
         }
     return {
         "fit": "Show whole map", "legend": "Legend", "lines": "Relationship kinds", "corners": "Corners (colour)",
@@ -317,11 +365,30 @@ def words(client_view: bool) -> dict[str, Any]:
         "communication": "communication: ", "patterns": "patterns: ", "notes": "notes: ", "from": "direction: ",
         "choose": "Light up pattern", "none": "(none)", "rearrange": "Re-arrange",
         "rearrangeTip": "Place everyone again by closeness and corner (one step; Undo puts them back).",
-        "add": "Add person",
+        "add": "Add person", **_panel_words(False),
     }
 
 
-PERSON_FIELDS = ("id", "a", "x", "y", "r", "sh", "me", "dead", "hl", "nt")
+def _panel_words(client_view: bool) -> dict[str, Any]:
+    """The quick panel's fixed words (never user text)."""
+    return {
+        "addTitle": "Add a person", "name": "Name", "namePlaceholder": "a name or initials",
+        "nameMissing": "Please give a name or initials.",
+        "role": "Who they are" if client_view else "Role",
+        "rolePlaceholder": "e.g. mother, friend, manager",
+        "kindLegend": "How things are with you" if client_view else "How they are with the client",
+        "cornerLegend": "When" if client_view else "Corner",
+        "closenessLegend": "How close" if client_view else "Closeness",
+        "addOk": "Add", "cancel": "Cancel",
+        "linkTitle": "This pattern shows here",
+        "strengthLegend": "How strongly" if client_view else "Strength",
+        "example": "An example (optional)" if client_view else "Example episode (optional)",
+        "examplePlaceholder": "what happened, in a few words",
+        "linkOk": "Link",
+    }
+
+
+PERSON_FIELDS = ("id", "a", "x", "y", "r", "sh", "me", "dead", "hl", "nt", "lb")
 RELATIONSHIP_FIELDS = ("id", "f", "t", "k", "c", "w", "n", "o", "ar", "b", "hl", "s", "fe", "cs", "p", "nt")
 
 _JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
