@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,11 @@ LINE_EM = 1.0
 """Height of one line of a name, as a fraction of the font size (vis-network's line height)."""
 LABEL_GAP = 4.0
 """Space between a node and the top of its name."""
+LABEL_STROKE = 4.0
+"""The white outline drawn around names (vis-network `font.strokeWidth`), counted on each side."""
 BOX_MARGIN = 8.0
+BOX_EXTRA = 7.0
+"""What vis-network adds around a box's text beyond its margin, above and below (measured in Chromium)."""
 """Inner margin of box-shaped people (the therapist): their name is drawn inside the box."""
 PAD = 3.0
 """Air kept around every box: boxes closer than 2 × PAD count as touching."""
@@ -82,8 +87,29 @@ def label_lines(alias: str) -> list[str]:
     return lines
 
 
+def _advance(ch: str) -> float:
+    """A generous advance for one character, in ems (DejaVu Sans and similar sans-serif fonts)."""
+    if ch in _NARROW:
+        return 0.4
+    if ch in _WIDE or ord(ch) >= 0x1F000 or unicodedata.east_asian_width(ch) in "WF":
+        return 1.25 if ord(ch) >= 0x1F000 else 1.05
+    if ch.isupper():
+        return 0.8
+    return CHAR_EM
+
+
+_NARROW = frozenset(" .,:;!|'ijlIft()[]-")
+_WIDE = frozenset("MWmw@%…—")
+
+
 def text_width(text: str, font: float, em: float = CHAR_EM) -> float:
-    return len(text) * font * em
+    """A generous estimate of `text`'s drawn width (`em` scales the whole estimate: bold titles are wider)."""
+    return (sum(_advance(ch) for ch in text) + 0.3) * font * em / CHAR_EM
+
+
+def _name_width(line: str, font: float) -> float:
+    """A name's line as vis-network sizes it: the text and its white outline on both sides."""
+    return text_width(line, font) + 2 * LABEL_STROKE
 
 
 def person_font(client_view: bool, is_self: bool) -> float:
@@ -92,10 +118,10 @@ def person_font(client_view: bool, is_self: bool) -> float:
 
 def person_box(x: float, y: float, lines: list[str], shape: str, font: float) -> Box:
     """The room a person takes: the node and the name beneath it (a box-shaped person holds the name inside)."""
-    width = max(text_width(line, font) for line in lines)
+    width = max(_name_width(line, font) for line in lines)
     height = len(lines) * font * LINE_EM
     if shape == "box":
-        half_w, half_h = width / 2 + BOX_MARGIN, height / 2 + BOX_MARGIN
+        half_w, half_h = width / 2 + BOX_MARGIN, height / 2 + BOX_MARGIN + BOX_EXTRA
         return Box(x - half_w, y - half_h, x + half_w, y + half_h)
     size = SIZES.get(shape, SIZES["dot"])
     half_w = max(size, width / 2)
