@@ -50,7 +50,8 @@ def test_build_a_map_find_it_on_the_drawing_edit_and_undo(page, server):
     select(page, "kind", "conflictual", scope=form)
     form.get_by_role("button", name="Add relationship").click()
     wait_idle(page)
-    m = wait_for(lambda: (x := store.load(map_id)[0]) if len(x.relationships) == 3 else None)
+    wait_for(lambda: len(store.load(map_id)[0].relationships) == 3)
+    m, _ = store.load(map_id)
     mum, sam = m.people[1].id, m.people[2].id
     assert [(r.source, r.target, r.kind) for r in m.relationships][-1] == (mum, sam, "conflictual")
 
