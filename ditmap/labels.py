@@ -16,6 +16,7 @@ import math
 import textwrap
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ditmap import style
@@ -71,6 +72,11 @@ class Box:
         return Box(self.x0 - pad, self.y0 - pad, self.x1 + pad, self.y1 + pad)
 
 
+@lru_cache(maxsize=8192)
+def _wrapped(alias: str) -> tuple[str, ...]:
+    return tuple(_wrap(alias))
+
+
 def label_lines(alias: str) -> list[str]:
     """A name as drawn: wrapped at word boundaries to LINE_CHARS, at most MAX_LINES lines (… marks a cut).
 
@@ -79,6 +85,10 @@ def label_lines(alias: str) -> list[str]:
     >>> label_lines("Mum")
     ['Mum']
     """
+    return list(_wrapped(alias))
+
+
+def _wrap(alias: str) -> list[str]:
     flat = " ".join(alias.split()) or "?"
     lines = textwrap.wrap(flat, LINE_CHARS, break_long_words=True, break_on_hyphens=False) or [flat[:LINE_CHARS]]
     if len(lines) > MAX_LINES:
@@ -110,6 +120,25 @@ def text_width(text: str, font: float, em: float = CHAR_EM) -> float:
 def _name_width(line: str, font: float) -> float:
     """A name's line as vis-network sizes it: the text and its white outline on both sides."""
     return text_width(line, font) + 2 * LABEL_STROKE
+
+
+@lru_cache(maxsize=8192)
+def _ems(alias: str) -> tuple[float, int]:
+    """The widest line of a drawn name in ems (width = ems × font + outline), and its number of lines."""
+    lines = _wrapped(alias)
+    return max(text_width(line, 1.0) for line in lines), len(lines)
+
+
+def _box_of(x: float, y: float, ems: float, n: int, shape: str, font: float, pad: float = 0.0) -> Box:
+    """`person_box` from a name's measure (`_ems`) rather than its text (the same numbers, faster), padded."""
+    width = ems * font + 2 * LABEL_STROKE
+    height = n * font * LINE_EM
+    if shape == "box":
+        half_w, half_h = width / 2 + BOX_MARGIN + pad, height / 2 + BOX_MARGIN + BOX_EXTRA + pad
+        return Box(x - half_w, y - half_h, x + half_w, y + half_h)
+    size = SIZES.get(shape, SIZES["dot"])
+    half_w = max(size, width / 2) + pad
+    return Box(x - half_w, y - size - pad, x + half_w, y + size + LABEL_GAP + height + pad)
 
 
 def person_font(client_view: bool, is_self: bool) -> float:
@@ -178,15 +207,17 @@ def title_box(centre: tuple[float, float], angle_deg: float, far: float, label: 
 
 def overlapping_pairs(boxes: list[Box], pad: float = 0.0) -> list[tuple[int, int]]:
     """Index pairs of boxes that overlap (after padding each by `pad`), by a sweep along x."""
-    order = sorted(range(len(boxes)), key=lambda i: boxes[i].x0)
-    padded = [b.padded(pad) for b in boxes]
+    padded = [b.padded(pad) for b in boxes] if pad else boxes
+    order = sorted(range(len(padded)), key=lambda i: padded[i].x0)
     out: list[tuple[int, int]] = []
-    active: list[int] = []
-    for i in order:
+    for k, i in enumerate(order):
         b = padded[i]
-        active = [j for j in active if padded[j].x1 > b.x0]
-        out.extend((min(i, j), max(i, j)) for j in active if padded[j].overlaps(b))
-        active.append(i)
+        for j in order[k + 1:]:
+            o = padded[j]
+            if o.x0 >= b.x1:
+                break
+            if b.y0 < o.y1 and o.y0 < b.y1 and b.x0 < o.x1:
+                out.append((min(i, j), max(i, j)))
     return out
 
 
@@ -229,40 +260,66 @@ def people_boxes(people: list[tuple[str, str, bool]], placed: dict[str, Any], li
                        font + (SELF_EXTRA if is_self else 0)) for pid, role, is_self in people]
 
 
-def largest_clear_font(people: list[tuple[str, str, bool]], placed: dict[str, Any],
-                       lines: dict[str, list[str]], wanted: float) -> float:
-    """The largest font ≤ wanted × FONT_MAX_FACTOR (and ≥ FONT) at which no two padded boxes overlap,
-    ignoring pairs that already overlap at FONT."""
+_Sized = tuple[float, float, float, int, str, float]
+"""(x, y, ems, lines, shape, font extra) of one person: everything their box depends on but the font."""
+
+
+def _boxes(sized: list[_Sized], font: float, pad: float = PAD) -> list[Box]:
+    return [_box_of(x, y, ems, n, shape, font + extra, pad) for x, y, ems, n, shape, extra in sized]
+
+
+def _largest_clear_font(sized: list[_Sized], wanted: float) -> float:
     hi = wanted * FONT_MAX_FACTOR
-    big = people_boxes(people, placed, lines, hi)
-    pairs = overlapping_pairs(big, PAD)
-    if not pairs:
-        return hi
-    base = people_boxes(people, placed, lines, FONT)
+    pairs = overlapping_pairs(_boxes(sized, hi))
     best = hi
     for i, j in pairs:
-        if base[i].padded(PAD).overlaps(base[j].padded(PAD)):
+        a, b = sized[i], sized[j]
+
+        def clash(f: float, a: _Sized = a, b: _Sized = b) -> bool:
+            return _box_of(*a[:5], f + a[5], PAD).overlaps(_box_of(*b[:5], f + b[5], PAD))
+
+        if not clash(best) or clash(FONT):  # clear up to `best` already; or put there by someone's drag
             continue
-        lo, top = float(FONT), min(best, hi)
-        pi, pj = [people[k] for k in (i, j)]
-        for _ in range(12):
+        lo, top = float(FONT), best
+        for _ in range(10):
             mid = (lo + top) / 2
-            a, b = people_boxes([pi, pj], placed, lines, mid)
-            if a.padded(PAD).overlaps(b.padded(PAD)):
-                top = mid
-            else:
-                lo = mid
-        best = min(best, lo)
+            lo, top = (lo, mid) if clash(mid) else (mid, top)
+        best = lo
     return max(float(FONT), math.floor(best * 10) / 10)
+
+
+def largest_clear_font(people: list[tuple[str, str, bool, str]], placed: dict[str, Any], wanted: float) -> float:
+    """The largest font ≤ wanted × FONT_MAX_FACTOR (and ≥ FONT) at which no two padded boxes of
+    (id, role, is_self, alias) people overlap, ignoring pairs that already overlap at FONT."""
+    return _largest_clear_font(_sized(people, placed), wanted)
+
+
+def _sized(people: list[tuple[str, str, bool, str]], placed: dict[str, Any]) -> list[_Sized]:
+    out = []
+    for pid, role, me, alias in people:
+        ems, n = _ems(alias)
+        out.append((placed[pid].x, placed[pid].y, ems, n, shape_of(role, me), SELF_EXTRA if me else 0))
+    return out
 
 
 def drawn(people: list[tuple[str, str, bool, str]], placed: dict[str, Any], centre: tuple[float, float],
           sectors: dict[str, tuple[float, str]], least: float, client_view: bool) -> Drawn:
-    """The drawing's label geometry. `people`: (id, role, is_self, alias); `sectors`: corner → (angle, title)."""
-    lines = {pid: label_lines(alias) for pid, _, _, alias in people}
-    who = [(pid, role, me) for pid, role, me, _ in people]
-    font = largest_clear_font(who, placed, lines, FONT_CLIENT if client_view else FONT)
-    boxes = [b.padded(PAD) for b in people_boxes(who, placed, lines, font)]
+    """The drawing's label geometry. `people`: (id, role, is_self, alias); `sectors`: corner → (angle, title).
+
+    Kept for the last few drawings (it depends only on names, shapes and positions, not on what is lit
+    or selected, so a rerun that lights a pattern reuses it)."""
+    key = (tuple((pid, role, me, alias, placed[pid].x, placed[pid].y) for pid, role, me, alias in people),
+           centre, tuple(sorted(sectors.items())), least, client_view)
+    return _drawn(key)
+
+
+@lru_cache(maxsize=16)
+def _drawn(key: tuple[Any, ...]) -> Drawn:
+    who, centre, sectors, least, client_view = key
+    people = [(pid, role, me, alias) for pid, role, me, alias, _, _ in who]
+    sized = [(x, y, *_ems(alias), shape_of(role, me), SELF_EXTRA if me else 0) for _, role, me, alias, x, y in who]
+    font = _largest_clear_font(sized, FONT_CLIENT if client_view else FONT)
+    boxes = _boxes(sized, font)
     far = {c: round(title_far(boxes, centre, angle, title_reach(title, client_view), least), 1)
-           for c, (angle, title) in sectors.items()}
-    return Drawn(lines, font, far)
+           for c, (angle, title) in sectors}
+    return Drawn({pid: label_lines(alias) for pid, _, _, alias in people}, font, far)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import Any
+from typing import Any, NamedTuple
 
 from ditmap import labels, style
 from ditmap.layout import RING_RADIUS, SECTORS, place
@@ -118,6 +118,13 @@ def notes_limit(m: DitMap) -> int:
     return limit if limit >= NOTES_MIN else 0
 
 
+class _XY(NamedTuple):
+    """A drawn position in whole pixels (a plain pair: no validation needed for what the layout made)."""
+
+    x: int
+    y: int
+
+
 def _positions(m: DitMap, positions: dict[str, Position] | None) -> dict[str, Position]:
     placed = dict(positions) if positions is not None else {}
     for p in m.people:
@@ -143,7 +150,7 @@ def build_view(
     for anyone without one). `selected` is ("person" | "relationship", id); an unknown id is dropped.
     """
     # Whole pixels, as sent: the names' geometry is computed on exactly what the browser draws.
-    placed = {pid: Position(x=round(pos.x), y=round(pos.y)) for pid, pos in _positions(m, positions).items()}
+    placed = {pid: _XY(round(pos.x), round(pos.y)) for pid, pos in _positions(m, positions).items()}
     geo = geometry(m, placed, client_view)
     lit = lit_strengths(m, highlight_pattern)
     lit_people = {x for rid in lit for x in (m.relationships_by_id[rid].source, m.relationships_by_id[rid].target)}
@@ -273,13 +280,12 @@ def _legend(m: DitMap, kinds: list[str], shapes_used: set[str], lit: dict[str, i
     return legend
 
 
-def _centre(m: DitMap, placed: dict[str, Position]) -> tuple[float, float]:
+def _centre(m: DitMap, placed: dict[str, Any]) -> tuple[float, float]:
     me = m.self_person
-    centre = placed[me.id] if me is not None else Position(x=0, y=0)
-    return (round(centre.x), round(centre.y))
+    return (round(placed[me.id].x), round(placed[me.id].y)) if me is not None else (0, 0)
 
 
-def geometry(m: DitMap, placed: dict[str, Position], client_view: bool) -> labels.Drawn:
+def geometry(m: DitMap, placed: dict[str, Any], client_view: bool) -> labels.Drawn:
     """The names' lines, the largest font at which they stay clear of each other, and where each
     corner's title sits clear of everyone (`labels`): the drawing uses exactly these."""
     me = m.self_person
@@ -289,7 +295,7 @@ def geometry(m: DitMap, placed: dict[str, Position], client_view: bool) -> label
                         RING_RADIUS["middle"], client_view)
 
 
-def _backdrop(m: DitMap, placed: dict[str, Position], client_view: bool, geo: labels.Drawn) -> dict[str, Any]:
+def _backdrop(m: DitMap, placed: dict[str, Any], client_view: bool, geo: labels.Drawn) -> dict[str, Any]:
     corner_words = CORNER_PLAIN if client_view else style.CORNER_LABELS
     return {
         "centre": list(_centre(m, placed)),
