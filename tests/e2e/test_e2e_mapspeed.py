@@ -360,3 +360,32 @@ def test_at_tablet_width_the_drawing_takes_the_width_and_the_focus_panel_goes_un
     assert canvas["width"] >= 0.9 * main["width"] - 40
     assert canvas["width"] >= 400
     assert focus["y"] >= canvas["y"] + canvas["height"]  # under the drawing, not beside it
+
+
+def test_a_drag_stores_the_people_drawn_where_the_layout_put_them_in_the_same_step(page, server):
+    """People placed by the layout are not stored (placing is not an edit); the first drag stores them
+    where they are drawn, in its one step, so nobody else shifts once someone moved."""
+    store = server.store()
+    m = DitMap.model_validate({
+        "people": [{"id": "me", "alias": "Me", "role": "self"}, {"id": "mum", "alias": "Mum", "role": "mother"},
+                   {"id": "sam", "alias": "Sam", "role": "partner"}],
+        "relationships": [{"id": "r1", "source": "me", "target": "mum", "corner": "past"},
+                          {"id": "r2", "source": "me", "target": "sam", "corner": "current"}]})
+    info = store.create_map("drag-unplaced", m)
+    goto(page, f"{server.url}/?map={info.id}")
+    _wait_drawn(page)
+    wait_idle(page)
+    assert store.version(info.id) == info.version  # opening the map wrote nothing
+    sam_before = _drawing(page).evaluate("el => el.ditmapView.network.getPositions(['sam']).sam")
+    xy = _drawing(page).evaluate("el => el.ditmapView.screenPosition('mum')")
+    page.mouse.move(xy["x"], xy["y"])
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(xy["x"] - 6 * i, xy["y"] + 4 * i)
+    page.mouse.up()
+    wait_for(lambda: store.version(info.id) == info.version + 1)
+    after, _ = store.load(info.id)
+    assert after.people_by_id["mum"].position is not None
+    sam = after.people_by_id["sam"].position
+    assert abs(sam.x - sam_before["x"]) < 1 and abs(sam.y - sam_before["y"]) < 1
+    assert store.history(info.id, limit=1)[0].sentence == "Moved Mum"
