@@ -116,9 +116,9 @@ def _add_from_sector(c: Counter, page, store, map_id, alias, role, kind_words, c
     if kind_words != "close":  # the first choice is already picked
         c.click(panel.locator("label.nv-chip", has_text=kind_words).first, f"kind {kind_words}")
     c.key("Enter")
-    wait_for(lambda: store.version(map_id) == before + 1)
-    wait_idle(page)
-    _wait_drawn(page)
+    wait_for(lambda: store.version(map_id) == before + 1, timeout=20)
+    # Drawn once the page's rerun reached the browser (waiting on the drawing itself holds up under load).
+    wait_for(lambda: alias in _drawing(page).evaluate("el => el.ditmapView.data.people.map(p => p.a)"), timeout=20)
 
 
 def _link_from_map(c: Counter, page, store, map_id, rel_id: str, strength: int, example: str) -> None:
@@ -132,8 +132,9 @@ def _link_from_map(c: Counter, page, store, map_id, rel_id: str, strength: int, 
         c.key("Tab")
         c.type(example)
     c.key("Enter")
-    wait_for(lambda: store.version(map_id) == before + 1)
-    wait_idle(page)
+    wait_for(lambda: store.version(map_id) == before + 1, timeout=20)
+    wait_for(lambda: _drawing(page).evaluate(
+        "(el, id) => (el.ditmapView.data.rels.find(r => r.id === id) || {}).hl", rel_id) == 1, timeout=20)
 
 
 def test_build_a_first_session_map_in_at_most_90_clicks_and_keys(page, server):

@@ -474,6 +474,9 @@ class MapView {
   }
 
   closePanel() {
+    const hadFocus = this.panel.contains(document.activeElement) ||
+      (this.root.getRootNode && this.panel.contains(this.root.getRootNode().activeElement));
+    if (hadFocus && this.network) this.network.canvas.frame.focus({ preventScroll: true });
     this.panel.hidden = true;
     this.panel.replaceChildren();
     this.panel.onsubmit = null;
