@@ -18,6 +18,7 @@ from collections import defaultdict
 
 import networkx as nx
 
+from ditmap import labels
 from ditmap.model import DitMap, Position, Relationship
 
 RING_RADIUS: dict[str, float] = {"inner": 190.0, "middle": 330.0, "outer": 470.0}
@@ -40,49 +41,109 @@ def _anchor(relationships: list[Relationship]) -> Relationship:
                                              CLOSENESS_ORDER.index(r.closeness), r.id))
 
 
-def _ring_positions(members: list[str], corner: str, closeness: str) -> dict[str, Position]:
+def _ring_positions(members: list[str], corner: str, closeness: str, widest: float) -> dict[str, Position]:
+    """Members spread evenly across their corner's sector on a closeness ring (grown if crowded)."""
     centre, half = SECTORS[corner]
     radius = RING_RADIUS[closeness]
     n = len(members)
     span = math.radians(2 * half)
-    # Grow the radius when the sector arc cannot hold everyone at MIN_GAP apart.
-    if n > 1 and radius * span / (n - 1) < MIN_GAP:
-        radius = MIN_GAP * (n - 1) / span
+    gap = max(MIN_GAP, widest)
+    # Grow the radius when the sector arc cannot hold everyone a name's width apart.
+    if n > 1 and radius * span / (n - 1) < gap:
+        radius = gap * (n - 1) / span
     out: dict[str, Position] = {}
     for i, pid in enumerate(members):
         frac = 0.5 if n == 1 else i / (n - 1)
         # Past runs top→bottom-left, current top→bottom-right: order around the sector from the top.
-        sign = 1 if corner == "past" else -1
-        angle = math.radians(centre + sign * (frac - 0.5) * 2 * half * (1 if n > 1 else 0))
-        if corner == "therapy":
-            angle = math.radians(centre + (frac - 0.5) * 2 * half)
-        out[pid] = Position(x=round(radius * math.cos(angle), 1), y=round(-radius * math.sin(angle), 1))
+        sign = -1 if corner == "current" else 1
+        angle = math.radians(centre + sign * (frac - 0.5) * 2 * half)
+        out[pid] = _at(radius * math.cos(angle), -radius * math.sin(angle))
     return out
 
 
-def _free_spot(corner: str, closeness: str, placed: dict[str, Position]) -> Position:
-    """The point of a corner's sector on a closeness ring farthest from everyone already placed."""
+class _Room:
+    """The room people already placed take (their boxes, from `labels`), to place the next one clear of it."""
+
+    def __init__(self, m: DitMap, centre: Position) -> None:
+        me = m.self_person
+        self.me = me.id if me is not None else None
+        self.centre = centre
+        self.lines = {p.id: labels.label_lines(p.alias) for p in m.people}
+        self.shapes = {p.id: labels.shape_of(p.role, p.id == self.me) for p in m.people}
+        self.grid = labels.Grid()
+        self.points = labels.Grid(cell=NEAR)
+
+    def box(self, pid: str, x: float, y: float) -> labels.Box:
+        font = labels.person_font(False, pid == self.me)
+        return labels.person_box(x, y, self.lines[pid], self.shapes[pid], font).padded(labels.PAD)
+
+    def free(self, pid: str, x: float, y: float) -> bool:
+        return not self.grid.hits(self.box(pid, x, y))
+
+    def take(self, pid: str, pos: Position) -> None:
+        self.grid.add(self.box(pid, pos.x, pos.y))
+        self.points.add(labels.Box(pos.x, pos.y, pos.x, pos.y))
+
+    def gap(self, x: float, y: float) -> float:
+        """Distance to the nearest person placed (NEAR when nobody is that close)."""
+        near = self.points._keys(labels.Box(x - NEAR, y - NEAR, x + NEAR, y + NEAR))
+        return min((math.hypot(x - b.x0, y - b.y0) for k in near for b in self.points.cells.get(k, ())),
+                   default=NEAR)
+
+    def settle(self, pid: str, pos: Position) -> Position:
+        """`pos`, or the first point straight outward from the centre where the person's box is clear."""
+        dx, dy = pos.x - self.centre.x, pos.y - self.centre.y
+        r = math.hypot(dx, dy)
+        ux, uy = (dx / r, dy / r) if r > 1e-6 else (0.0, 1.0)
+        for step in range(2000):
+            at = _at(pos.x + ux * SETTLE_STEP * step, pos.y + uy * SETTLE_STEP * step)
+            if self.free(pid, at.x, at.y):
+                break
+        return at
+
+
+def _at(x: float, y: float) -> Position:
+    """A position in whole pixels, as the drawing receives it (so the room checked is the room drawn)."""
+    return Position(x=float(round(x)), y=float(round(y)))
+
+
+NEAR = 400.0
+SETTLE_STEP = 12.0
+
+
+def _free_spot(pid: str, corner: str, closeness: str, room: _Room) -> Position:
+    """The point of a corner's sector on a closeness ring (or a little further out) where the person's box
+    is clear of everyone's, farthest from the people placed; ties go to the sector's centre."""
     centre, half = SECTORS[corner]
+    cx, cy = room.centre.x, room.centre.y
     best: tuple[float, Position] | None = None
-    for step in range(4):  # the ring, then a little further out if the ring is full
+    for step in range(12):  # the ring, then a little further out while the ring is full
         radius = RING_RADIUS[closeness] + step * MIN_GAP * 0.6
         for i in range(25):  # from the sector's centre outward, so ties go to the centre
             offset = half * ((i + 1) // 2) / 12 * (1 if i % 2 else -1)
             angle = math.radians(centre + offset)
-            cand = Position(x=round(radius * math.cos(angle), 1), y=round(-radius * math.sin(angle), 1))
-            gap = min((math.hypot(cand.x - q.x, cand.y - q.y) for q in placed.values()), default=math.inf)
-            if best is None or gap > best[0] + 1e-9:
-                best = (gap, cand)
-        if best[0] >= MIN_GAP:
-            break
-    assert best is not None
-    return best[1]
+            x, y = float(round(cx + radius * math.cos(angle))), float(round(cy - radius * math.sin(angle)))
+            if not room.free(pid, x, y):
+                continue
+            gap = room.gap(x, y)
+            if best is None or gap > best[0] + 1.0:  # whole pixels: nearly equal is a tie
+                best = (gap, Position(x=x, y=y))
+        if best is not None and best[0] >= MIN_GAP:
+            return best[1]
+    if best is not None:
+        return best[1]
+    angle = math.radians(centre)
+    return room.settle(pid, _at(cx + RING_RADIUS[closeness] * math.cos(angle),
+                                cy - RING_RADIUS[closeness] * math.sin(angle)))
 
 
 def place(m: DitMap, *, relayout: bool = False, seed: int = 7) -> dict[str, Position]:
     """A position for every person. Existing positions are kept unless `relayout` is true.
 
-    Deterministic for a given map and seed, so two devices computing a layout agree.
+    Deterministic for a given map and seed, so two devices computing a layout agree. Nobody newly
+    placed overlaps anyone else, names included (`labels`): a newcomer takes the freest clear spot
+    on their ring, one after another in the map's order, so people added later never move those
+    placed before them.
     """
     kept = {} if relayout else {p.id: p.position for p in m.people if p.position is not None}
     missing = [p for p in m.people if p.id not in kept]
@@ -93,6 +154,9 @@ def place(m: DitMap, *, relayout: bool = False, seed: int = 7) -> dict[str, Posi
     placed: dict[str, Position] = dict(kept)
     if me is not None and me.id not in placed:
         placed[me.id] = Position(x=0.0, y=0.0)
+    room = _Room(m, placed[me.id] if me is not None else Position(x=0.0, y=0.0))
+    for pid, pos in placed.items():
+        room.take(pid, pos)
 
     # People related to the client: group by (corner, closeness) ring, order within each ring.
     to_self: dict[str, list[Relationship]] = defaultdict(list)
@@ -100,26 +164,34 @@ def place(m: DitMap, *, relayout: bool = False, seed: int = 7) -> dict[str, Posi
         for r in m.relationships:
             if me.id in (r.source, r.target):
                 to_self[r.target if r.source == me.id else r.source].append(r)
-    rings: dict[tuple[str, str], list[str]] = defaultdict(list)
-    order = {p.id: i for i, p in enumerate(m.people)}
+    ring_of: dict[str, tuple[str, str]] = {}
     for p in missing:
         if p.id in placed or p.id not in to_self:
             continue
         a = _anchor(to_self[p.id])
-        rings[(a.corner, a.closeness)].append(p.id)
-    for (corner, closeness), members in rings.items():
-        members = sorted(members, key=order.__getitem__)
-        if relayout or not (kept.keys() - {me.id if me else ""}):
-            placed.update(_ring_positions(members, corner, closeness))
-        else:
-            # Existing people never move: each newcomer takes the freest spot on their ring.
-            for pid in members:
-                placed[pid] = _free_spot(corner, closeness, placed)
+        ring_of[p.id] = (a.corner, a.closeness)
+    if relayout:
+        rings: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for pid, ring in ring_of.items():
+            rings[ring].append(pid)
+        for (corner, closeness), members in sorted(rings.items(), key=lambda kv: (
+                CORNER_ORDER.index(kv[0][0]), CLOSENESS_ORDER.index(kv[0][1]))):
+            widest = max(room.box(pid, 0, 0).x1 - room.box(pid, 0, 0).x0 for pid in members)
+            for pid, pos in _ring_positions(members, corner, closeness, widest).items():
+                placed[pid] = room.settle(pid, _at(pos.x + room.centre.x, pos.y + room.centre.y))
+                room.take(pid, placed[pid])
+    else:
+        # Existing people never move: each newcomer, in the map's order, takes the freest clear spot.
+        for pid, (corner, closeness) in ring_of.items():
+            placed[pid] = _free_spot(pid, corner, closeness, room)
+            room.take(pid, placed[pid])
 
-    # Everyone else: spring layout around the fixed ones.
+    # Everyone else: spring layout around the fixed ones, then each moved clear of the rest.
     rest = [p.id for p in missing if p.id not in placed]
     if rest:
-        placed.update(_spring(m, placed, rest, seed))
+        for pid, pos in _spring(m, placed, rest, seed).items():
+            placed[pid] = room.settle(pid, pos)
+            room.take(pid, placed[pid])
     return placed
 
 
@@ -129,7 +201,7 @@ def _spring(m: DitMap, fixed: dict[str, Position], free: list[str], seed: int) -
     g.add_edges_from((r.source, r.target) for r in m.relationships)
     if not fixed:
         raw = nx.spring_layout(g.subgraph(free), seed=seed, scale=RING_RADIUS["middle"])
-        return {n: Position(x=round(float(x), 1), y=round(float(y), 1)) for n, (x, y) in raw.items()}
+        return {n: _at(float(x), float(y)) for n, (x, y) in raw.items()}
     # Unconnected newcomers would drift to the middle of the map: start them on an outer ring.
     start = {pid: (pos.x, pos.y) for pid, pos in fixed.items()}
     outer = RING_RADIUS["outer"] + MIN_GAP
@@ -144,7 +216,7 @@ def _spring(m: DitMap, fixed: dict[str, Position], free: list[str], seed: int) -
     box = (min(xs) - MIN_GAP, max(xs) + MIN_GAP, min(ys) - MIN_GAP, max(ys) + MIN_GAP)
 
     def clamp(v: float, lo: float, hi: float) -> float:
-        return round(min(max(float(v), lo), hi), 1)
+        return float(round(min(max(float(v), lo), hi)))
 
     return {pid: Position(x=clamp(raw[pid][0], box[0], box[1]), y=clamp(raw[pid][1], box[2], box[3]))
             for pid in free}

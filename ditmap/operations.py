@@ -294,6 +294,65 @@ class SetPositions(_Op):
         return {("person", pid, "position") for pid in self.positions}
 
 
+class AddRelatedPerson(_Op):
+    """Add a person and their relationship with the client together, as one step (one undo, one sentence).
+
+    What the map's quick panel sends while the pair talk: who they are and how they are with the client.
+    The relationship's `source` or `target` must be the new person; its other end is usually the self.
+    """
+
+    op: Literal["add_related_person"] = "add_related_person"
+    person: dict[str, Any]
+    relationship: dict[str, Any]
+
+    @model_validator(mode="after")
+    def _items_are_valid(self) -> AddRelatedPerson:
+        person = AddItem(kind="person", item=self.person).item
+        rel = AddItem(kind="relationship", item=self.relationship).item
+        if person["id"] not in (rel["source"], rel["target"]):
+            raise ValueError("the relationship must be with the new person")
+        object.__setattr__(self, "person", person)
+        object.__setattr__(self, "relationship", rel)
+        return self
+
+    @classmethod
+    def with_client(cls, m: DitMap, *, alias: str, role: str, kind: str, corner: str,
+                    closeness: str) -> AddRelatedPerson:
+        """A new person and their relationship with the client (the self), with fresh ids."""
+        me = m.self_person
+        if me is None:
+            raise OperationError([Problem("people", "the map has no client (a person with the role self) yet")])
+        pid = new_id(m, "person")
+        try:
+            return cls(person={"id": pid, "alias": alias, "role": role},
+                       relationship={"id": new_id(m, "relationship"), "source": me.id, "target": pid,
+                                     "corner": corner, "kind": kind, "closeness": closeness})
+        except ValidationError as err:
+            raise OperationError([Problem("new person", e["msg"]) for e in err.errors()]) from None
+
+    def _adds(self) -> tuple[AddItem, AddItem]:
+        return (AddItem(kind="person", item=self.person), AddItem(kind="relationship", item=self.relationship))
+
+    def apply(self, m: DitMap) -> DitMap:
+        add_person, add_rel = self._adds()
+        return add_rel.apply(add_person.apply(m))
+
+    def inverse(self, before: DitMap) -> Operation:
+        return Batch(ops=(RemoveItem(kind="relationship", id=self.relationship["id"]),
+                          RemoveItem(kind="person", id=self.person["id"])),
+                     description=f"Removed {self.person['alias']} and their relationship")
+
+    def describe(self, before: DitMap) -> str:
+        p, r = self.person, self.relationship
+        other = r["target"] if r["source"] == p["id"] else r["source"]
+        with_whom = "" if before.self_person is not None and other == before.self_person.id else (
+            f" with {before.label_of('person', other)}")
+        return f"Added {p['alias']} ({p['role']}){with_whom}: {r['kind']}, {r['corner']}, {r['closeness']} circle"
+
+    def touches(self, before: DitMap) -> set[Touch]:
+        return {("person", self.person["id"], "*"), ("relationship", self.relationship["id"], "*")}
+
+
 class AgreePattern(_Op):
     """Mark a pattern as the agreed focus (IPAF), on a date."""
 
@@ -391,13 +450,13 @@ class Batch(_Op):
 
 
 Operation = Annotated[
-    Union[AddItem, UpdateItem, RemoveItem, MovePerson, SetPositions, AgreePattern, UpdateClient, Batch],  # noqa: UP007
+    Union[AddItem, UpdateItem, RemoveItem, MovePerson, SetPositions, AgreePattern, UpdateClient, Batch, AddRelatedPerson],  # noqa: UP007, E501
     Field(discriminator="op"),
 ]
 Batch.model_rebuild()
 
 OPERATION_KINDS: tuple[str, ...] = ("add", "update", "remove", "move_person", "set_positions",
-                                    "agree_pattern", "update_client", "batch")
+                                    "agree_pattern", "update_client", "batch", "add_related_person")
 
 _ADAPTER: TypeAdapter[Operation] = TypeAdapter(Operation)
 

@@ -18,6 +18,7 @@ from ditmap.integrity import dependents
 from ditmap.model import DitMap
 from ditmap.operations import (
     AddItem,
+    AddRelatedPerson,
     AgreePattern,
     Batch,
     MovePerson,
@@ -148,7 +149,7 @@ FIELDS = {"person": "people", "relationship": "relationships", "pattern": "patte
 OPERATION_CHOICES: tuple[str, ...] = (
     *(f"add_{k}" for k in FIELDS), *(f"update:{k}" for k in FIELDS), *(f"remove:{k}" for k in FIELDS),
     "remove_cascade:person", "remove_cascade:relationship", "remove_cascade:pattern",
-    "move_person", "set_positions", "agree_pattern", "update_client", "batch",
+    "move_person", "set_positions", "agree_pattern", "update_client", "batch", "add_related_person",
 )
 """Every operation kind, per item kind, for tests that must cover each one (use with a rich map)."""
 
@@ -172,7 +173,7 @@ def valid_operations(draw: st.DrawFn, m: DitMap, depth: int = 0, choice: str | N
     if people or rels or pats:
         choices.append("add_comment")
     if people:
-        choices += ["move_person", "set_positions"]
+        choices += ["move_person", "set_positions", "add_related_person"]
     if pats:
         choices.append("agree_pattern")
     if any(getattr(m, f) for f in ("people", "relationships", "patterns", "enactments", "sessions", "comments")):
@@ -209,6 +210,12 @@ def valid_operations(draw: st.DrawFn, m: DitMap, depth: int = 0, choice: str | N
         changes = draw(st.fixed_dictionaries({}, optional={
             "pseudonym": labels, "therapist": text, "start_date": st.none() | dates.map(dt.date.isoformat)}))
         return UpdateClient(changes=changes)
+    if choice == "add_related_person":
+        new = draw(person(draw(_fresh(taken("people"))), roles))
+        rel = draw(relationship(draw(_fresh(taken("relationships"))), [*people, new["id"]]))
+        ends = {"source": new["id"], "target": draw(st.sampled_from(people))}
+        return AddRelatedPerson(person=new, relationship=rel | draw(st.sampled_from([ends, {
+            "source": ends["target"], "target": ends["source"]}])))
     if choice == "move_person":
         return MovePerson(id=draw(st.sampled_from(people)), x=draw(coords), y=draw(coords))
     if choice == "set_positions":
@@ -265,3 +272,29 @@ def _changes(m: DitMap, kind: str, item: Any) -> st.SearchStrategy[dict[str, Any
     else:
         opts = {"status": st.sampled_from(COMMENT_STATUSES), "text": text, "author": text}
     return st.fixed_dictionaries({}, optional=opts).filter(bool)
+
+
+# --- maps for the drawing ------------------------------------------------------------------------
+
+aliases = st.one_of(st.sampled_from(["Mum", "Dad", "Pat (foster carer)", "Previous counsellor (2023)",
+                                     "Dr N. Haddad", "Year 9 friendship group", "J.", "Mr H. (maths teacher)"]),
+                    labels, st.text("abcdefghij WXYZ", min_size=1, max_size=60))
+
+
+@st.composite
+def people_maps(draw: st.DrawFn, max_people: int = 60) -> DitMap:
+    """A map of a client and up to `max_people` others, nobody placed yet: each related to the client in
+    a drawn corner and circle (some only to someone else), names from short initials to long phrases."""
+    n = draw(st.integers(1, max_people))
+    people = [{"id": "self", "alias": "Me", "role": "self"}]
+    rels = []
+    for i in range(1, n + 1):
+        people.append({"id": f"p{i}", "alias": draw(aliases),
+                       "role": draw(st.sampled_from(["mother", "friend", "therapist", "group or institution",
+                                                     "other"]))})
+        if i > 1 and draw(st.integers(0, 9)) == 0:  # known only through someone else
+            rels.append({"id": f"r{i}", "source": f"p{draw(st.integers(1, i - 1))}", "target": f"p{i}"})
+        else:
+            rels.append({"id": f"r{i}", "source": "self", "target": f"p{i}",
+                         "corner": draw(st.sampled_from(CORNERS)), "closeness": draw(st.sampled_from(CLOSENESS))})
+    return DitMap.model_validate({"people": people, "relationships": rels})

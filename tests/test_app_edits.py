@@ -120,18 +120,21 @@ def test_undo_and_redo_from_the_sidebar_name_what_they_do():
     assert [p.alias for p in store().load(map_id)[0].people] == ["Me", "Mum"]
 
 
-def test_missing_positions_are_stored_once_by_the_map_page():
+def test_opening_the_map_after_adding_people_elsewhere_writes_no_edit():
+    """Placing a person is not an edit: the Map page draws them where the layout puts them, and the
+    history and Undo still name the last thing someone did (issue 11, item 4)."""
     at = app()
     map_id = new_map(at)
     _add_people(at, "A", "B")
     assert all(p.position is None for p in store().load(map_id)[0].people[1:])
+    v = store().version(map_id)
+    last = store().history(map_id, limit=1)[0].sentence
     page(at, "map")
-    m, v = store().load(map_id)
-    assert all(p.position is not None for p in m.people)
-    assert store().history(map_id, limit=1)[0].op.op == "set_positions"
     at.run()
     page(at, "map")
-    assert store().version(map_id) == v  # stored once: reruns write nothing
+    assert store().version(map_id) == v
+    assert store().history(map_id, limit=1)[0].sentence == last
+    assert "Re-arranged" not in at.button(key="undo").help
 
 
 def test_selecting_a_person_opens_its_form_and_saving_updates_the_store():

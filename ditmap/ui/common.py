@@ -15,7 +15,7 @@ from ditmap.analysis import Analysis, analyze
 from ditmap.layout import place
 from ditmap.model import DitMap
 from ditmap.operations import SetPositions
-from ditmap.ui import edits, field_sync, state, texts
+from ditmap.ui import field_sync, state, texts
 
 
 def require_map() -> state.Opened:
@@ -30,28 +30,27 @@ def require_map() -> state.Opened:
 
 
 def ensure_positions(opened: state.Opened) -> DitMap:
-    """A map in which everyone has a position.
+    """The open map with a position for everyone, for drawing; nothing is written.
 
-    People added without a position get one from `layout.place` — written to the store once as one
-    `SetPositions` operation, so every device draws the same map and it never jumps. A read-only
-    viewer (supervisor) gets the positions for drawing without writing them.
+    Placing someone is not an edit: people without a stored position are drawn where `layout.place`
+    puts them (deterministic, so every device draws the same map, and people added later never move
+    those placed before). Positions are stored only by a deliberate drag or *Re-arrange*. The result
+    is kept per browser session for the very same map object, so an unchanged rerun reuses it (and
+    the drawing's own memo, which trusts identity, hits).
     """
     m = opened.map
-    missing = [p.id for p in m.people if p.position is None]
-    if not missing:
+    if all(p.position is not None for p in m.people):
         return m
+    memo = st.session_state.get(_PLACED)
+    if memo is not None and memo[0] is m:
+        return memo[1]
     positions = place(m)
-    op = SetPositions(positions={pid: positions[pid] for pid in missing})
-    if not state.read_only():
-        if edits.apply(op, where="positions"):
-            st.session_state.pop(edits.NOTICE, None)
-            now = state.current(recheck=False)
-            if now is not None and all(p.position is not None for p in now.map.people):
-                return now.map
-        else:
-            # Another device placed them first: not this person's edit, nothing to resolve.
-            edits.drop_pending(op)
-    return op.apply(m)
+    placed = SetPositions(positions={p.id: positions[p.id] for p in m.people if p.position is None}).apply(m)
+    st.session_state[_PLACED] = (m, placed)
+    return placed
+
+
+_PLACED = "_placed_map"
 
 
 _ANALYSES: OrderedDict[tuple[str, str, tuple[int, int]], Analysis] = OrderedDict()

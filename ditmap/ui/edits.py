@@ -119,6 +119,11 @@ def _problems(where: str, problems: list[Problem]) -> None:
     st.session_state[_PROBLEMS + where] = list(problems)
 
 
+def record_problems(where: str, problems: list[Problem]) -> None:
+    """Keep the problems of an edit refused before it reached the store, to show beside `where`."""
+    _problems(where, problems)
+
+
 def problems(where: str) -> list[Problem]:
     return list(st.session_state.get(_PROBLEMS + where, []))
 

@@ -12,7 +12,10 @@ a shared budget (a tooltip is a glance; the editor beside the map holds the full
 
 People: {"id", "a": alias, "x", "y", "r": role, "sh": shape (absent = dot), "me": 1 for the self,
          "dead": 1, "hl": 1 involved in the lit pattern / 2 dimmed, "nt": notes (clinician only),
+         "lb": the name as drawn, wrapped onto lines (absent when it is the alias itself),
          "cg": a change between two versions, 1 added / 2 removed / 3 changed (only when `changes` is given)}
+Also "lf": the largest font for names that keeps them clear of each other (`labels`), and per corner
+title in the backdrop "far" and "reach" (where it sits: `labels.title_centre_radius`).
 Relationships: {"id", "f": source, "t": target, "k": index in "kinds", "c": index in CORNERS,
          "w": line width, "n": intensity, "o": index in CLOSENESS, "ar": arrow 1 to target / 2 to source /
          3 both, "b": bend (parallels), "hl": 1 lit / 2 dimmed, "s": strength of the lit pattern (1–3),
@@ -25,12 +28,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
-from ditmap import style
+from ditmap import labels, style
 from ditmap.layout import RING_RADIUS, SECTORS, place
 from ditmap.model import DitMap, Position, Relationship
-from ditmap.vocab import CLOSENESS_PLAIN, CORNER_PLAIN
+from ditmap.vocab import CLOSENESS_PLAIN, CORNER_PLAIN, ROLES
 
 CORNERS = ("past", "current", "therapy")
 CLOSENESS = ("inner", "middle", "outer")
@@ -49,8 +52,8 @@ NOTES_MIN = 40
 NOTES_BUDGET = 6000
 """Characters of notes sent in total; shared equally by every item that has notes."""
 
-FONT_CLINICIAN = 14
-FONT_CLIENT = 22
+FONT_CLINICIAN = labels.FONT
+FONT_CLIENT = labels.FONT_CLIENT
 BEND_STEP = 0.22
 """Roundness between parallel relationships joining the same two people, so each stays clickable."""
 
@@ -110,6 +113,13 @@ def notes_limit(m: DitMap) -> int:
     return limit if limit >= NOTES_MIN else 0
 
 
+class _XY(NamedTuple):
+    """A drawn position in whole pixels (a plain pair: no validation needed for what the layout made)."""
+
+    x: int
+    y: int
+
+
 def _positions(m: DitMap, positions: dict[str, Position] | None) -> dict[str, Position]:
     placed = dict(positions) if positions is not None else {}
     for p in m.people:
@@ -138,7 +148,9 @@ def build_view(
     "removed" or "changed" (`ditmap.supervision.changes_drawing`); each is drawn with a marker, not colour alone.
     """
     changes = changes or {}
-    placed = _positions(m, positions)
+    # Whole pixels, as sent: the names' geometry is computed on exactly what the browser draws.
+    placed = {pid: _XY(round(pos.x), round(pos.y)) for pid, pos in _positions(m, positions).items()}
+    geo = geometry(m, placed, client_view)
     lit = lit_strengths(m, highlight_pattern)
     lit_people = {x for rid in lit for x in (m.relationships_by_id[rid].source, m.relationships_by_id[rid].target)}
     me = m.self_person
@@ -164,6 +176,9 @@ def build_view(
             node["nt"] = clip(p.notes, notes)
         if ("person", p.id) in changes:
             node["cg"] = CHANGE_CODES[changes[("person", p.id)]]
+        drawn_label = "\n".join(geo.lines[p.id])
+        if drawn_label != node["a"]:
+            node["lb"] = drawn_label
         people.append(node)
 
     # Pattern titles the tooltips may name: all in the clinician view, none in the client view (a draft
@@ -217,7 +232,8 @@ def build_view(
         "choices": [[pt.id, clip(pt.title, TEXT_MAX)] for pt in m.patterns],
         "hp": highlight_pattern if highlight_pattern in m.patterns_by_id else None,
         "legend": _legend(m, kinds, shapes_used, lit, highlight_pattern, client_view, changes),
-        "backdrop": _backdrop(m, placed, client_view),
+        "backdrop": _backdrop(m, placed, client_view, geo),
+        "lf": geo.font,
         "selected": _selected(m, selected),
         "client": client_view,
         "font": FONT_CLIENT if client_view else FONT_CLINICIAN,
@@ -226,6 +242,7 @@ def build_view(
                     "dead": style.DECEASED_BORDER, "highlight": style.HIGHLIGHT, "dimmed": style.DIMMED},
         "aria": aria_label(m),
         "words": words(client_view),
+        "quick": quick_choices(client_view),
     }
 
 
@@ -269,15 +286,29 @@ def _legend(m: DitMap, kinds: list[str], shapes_used: set[str], lit: dict[str, i
     return legend
 
 
-def _backdrop(m: DitMap, placed: dict[str, Position], client_view: bool) -> dict[str, Any]:
+def _centre(m: DitMap, placed: dict[str, Any]) -> tuple[float, float]:
     me = m.self_person
-    centre = placed[me.id] if me is not None else Position(x=0, y=0)
+    return (round(placed[me.id].x), round(placed[me.id].y)) if me is not None else (0, 0)
+
+
+def geometry(m: DitMap, placed: dict[str, Any], client_view: bool) -> labels.Drawn:
+    """The names' lines, the largest font at which they stay clear of each other, and where each
+    corner's title sits clear of everyone (`labels`): the drawing uses exactly these."""
+    me = m.self_person
+    corner_words = CORNER_PLAIN if client_view else style.CORNER_LABELS
+    return labels.drawn([(p.id, p.role, me is not None and p.id == me.id, p.alias) for p in m.people], placed,
+                        _centre(m, placed), {c: (SECTORS[c][0], corner_words[c]) for c in CORNERS},
+                        RING_RADIUS["middle"], client_view)
+
+
+def _backdrop(m: DitMap, placed: dict[str, Any], client_view: bool, geo: labels.Drawn) -> dict[str, Any]:
     corner_words = CORNER_PLAIN if client_view else style.CORNER_LABELS
     return {
-        "centre": [round(centre.x), round(centre.y)],
+        "centre": list(_centre(m, placed)),
         "rings": [RING_RADIUS[c] for c in CLOSENESS],
         "sectors": [{"label": corner_words[c], "angle": SECTORS[c][0], "half": SECTORS[c][1],
-                     "colour": style.CORNER_COLOURS[c]} for c in CORNERS],
+                     "colour": style.CORNER_COLOURS[c], "far": geo.title_far[c],
+                     "reach": round(labels.title_reach(corner_words[c], client_view), 1)} for c in CORNERS],
     }
 
 
@@ -289,6 +320,28 @@ def _selected(m: DitMap, selected: tuple[str, str] | None) -> dict[str, str] | N
             kind == "relationship" and item_id in m.relationships_by_id):
         return {"kind": kind, "id": item_id}
     return None
+
+
+QUICK_KINDS = ("close", "supportive", "caring", "distant", "conflictual", "close-hostile/ambivalent", "hostile",
+               "controlling", "fused/enmeshed", "cut off")
+"""The relationship kinds offered in the map's quick panel, one click each (the full form offers every kind
+and the client's own words)."""
+
+
+def quick_choices(client_view: bool) -> dict[str, Any]:
+    """The choices of the map's quick panel, as [value, words] pairs in clinician or plain client words."""
+    cv = int(client_view)
+    corner_words = CORNER_PLAIN if client_view else style.CORNER_LABELS
+    return {
+        "roles": [r for r in ROLES if r != "self"],
+        "kinds": [[k, (style.LINE_STYLES[k].plain, style.LINE_STYLES[k].label)[1 - cv]] for k in QUICK_KINDS],
+        "corners": [[c, corner_words[c]] for c in CORNERS],
+        "closeness": [[c, CLOSENESS_PLAIN[c] if client_view else f"{c} circle"] for c in CLOSENESS],
+        "strengths": [["1", "a little"], ["2", "clearly"], ["3", "strongly"]] if client_view
+        else [["1", "1 weak"], ["2", "2 clear"], ["3", "3 strong"]],
+        "corner": "current",
+        "closenessDefault": "middle",
+    }
 
 
 def words(client_view: bool) -> dict[str, Any]:
@@ -308,6 +361,7 @@ def words(client_view: bool) -> dict[str, Any]:
             "notes": "", "from": "from ",
             "choose": "Show where this pattern appears", "none": "(none)", "rearrange": "Re-arrange",
             "rearrangeTip": "Place everyone again, neatly (Undo puts them back).", "add": "Add person",
+            **_panel_words(True),
         }
     return {
         "fit": "Show whole map", "legend": "Legend", "lines": "Relationship kinds", "corners": "Corners (colour)",
@@ -323,7 +377,7 @@ def words(client_view: bool) -> dict[str, Any]:
         "communication": "communication: ", "patterns": "patterns: ", "notes": "notes: ", "from": "direction: ",
         "choose": "Light up pattern", "none": "(none)", "rearrange": "Re-arrange",
         "rearrangeTip": "Place everyone again by closeness and corner (one step; Undo puts them back).",
-        "add": "Add person",
+        "add": "Add person", **_panel_words(False),
         **CHANGE_WORDS,
     }
 
@@ -337,7 +391,27 @@ CHANGE_WORDS: dict[str, Any] = {
 }
 """Words for changes drawn on the map (supervision; clinician words only: the client view never shows a diff)."""
 
-PERSON_FIELDS = ("id", "a", "x", "y", "r", "sh", "me", "dead", "hl", "nt", "cg")
+
+def _panel_words(client_view: bool) -> dict[str, Any]:
+    """The quick panel's fixed words (never user text)."""
+    return {
+        "addTitle": "Add a person", "name": "Name", "namePlaceholder": "a name or initials",
+        "nameMissing": "Please give a name or initials.",
+        "role": "Who they are" if client_view else "Role",
+        "rolePlaceholder": "e.g. mother, friend, manager",
+        "kindLegend": "How things are with you" if client_view else "How they are with the client",
+        "cornerLegend": "When" if client_view else "Corner",
+        "closenessLegend": "How close" if client_view else "Closeness",
+        "addOk": "Add", "cancel": "Cancel",
+        "linkTitle": "This pattern shows here",
+        "strengthLegend": "How strongly" if client_view else "Strength",
+        "example": "An example (optional)" if client_view else "Example episode (optional)",
+        "examplePlaceholder": "what happened, in a few words",
+        "linkOk": "Link",
+    }
+
+
+PERSON_FIELDS = ("id", "a", "x", "y", "r", "sh", "me", "dead", "hl", "nt", "lb", "cg")
 RELATIONSHIP_FIELDS = ("id", "f", "t", "k", "c", "w", "n", "o", "ar", "b", "hl", "s", "fe", "cs", "p", "nt", "cg")
 
 _JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",

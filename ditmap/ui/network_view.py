@@ -25,7 +25,11 @@ drawn, positions against the model's range, so a forged or stale event is droppe
     {"type": "deselect", "seq": int}                                              # click on empty canvas
     {"type": "move", "id": str, "x": float, "y": float, "seq": int}               # drag and drop
     {"type": "highlight", "pattern": str | None, "seq": int}                      # the pattern chooser
-    {"type": "rearrange" | "add_person", "seq": int}                              # toolbar buttons
+    {"type": "rearrange", "seq": int}                                             # toolbar button
+    {"type": "add_related", "alias": str, "role": str, "kind": str, "corner": str, "closeness": str,
+     "seq": int}              # the quick panel (a sector clicked, or Add person): a person + relationship
+    {"type": "link", "relationship": str, "pattern": str, "strength": 1 | 2 | 3, "example": str,
+     "seq": int}              # "this pattern shows here" (a relationship clicked with a pattern lit)
 
 Two ways to receive them:
 - `on_event=handler` (preferred): the handler runs at the start of the rerun, before the page script,
@@ -65,7 +69,7 @@ from streamlit import runtime
 from streamlit.runtime import Runtime
 
 from ditmap.model import DitMap, Position
-from ditmap.ui.netview_data import build_view, pack
+from ditmap.ui.netview_data import CLOSENESS, CORNERS, build_view, pack
 
 ASSETS = Path(__file__).parent / "assets"
 VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
@@ -98,6 +102,22 @@ export default async function (component) {
 
 _component = st.components.v2.component(COMPONENT_NAME, js=LOADER_JS)
 
+SPLIT_KEY = "map_split"
+"""The Map page's container holding the drawing and, beside it, the editor and focus panel."""
+DRAWING_KEY = "map_drawing"
+"""The container of the drawing itself, inside SPLIT_KEY's left column."""
+SPLIT_BELOW = 760
+"""Below this width (px) of the page's main column, the editor and focus panel go under the drawing."""
+
+_SPLIT_ROW = (f'.st-key-{SPLIT_KEY} [data-testid="stHorizontalBlock"]'
+              f':has(> [data-testid="stColumn"] .st-key-{DRAWING_KEY})')
+MAP_CSS = (f"<style>.st-key-{SPLIT_KEY} {{ container-type: inline-size; }}\n"
+           f"@container (max-width: {SPLIT_BELOW}px) {{\n"
+           f"  {_SPLIT_ROW} {{ flex-direction: column; flex-wrap: nowrap; }}\n"
+           f'  {_SPLIT_ROW} > [data-testid="stColumn"] {{ width: 100% !important; flex: 1 1 auto !important;'
+           f" min-width: 100%; }}\n}}\n</style>")
+"""Constant CSS (no user text) for the Map page: the tablet layout above."""
+
 PRELOAD_JS = """<script data-ditmap-preload>
 if (!document.querySelector("script[data-ditmap]")) {
   const s = document.createElement("script");
@@ -124,7 +144,7 @@ def preload_html() -> str:
     Our own text only: the URLs are served paths (server config), JSON-quoted; no user text.
     """
     urls = lib_urls()
-    return PRELOAD_JS % (json.dumps(urls["js"]), json.dumps([urls["app"], urls["focus"]]))
+    return MAP_CSS + PRELOAD_JS % (json.dumps(urls["js"]), json.dumps([urls["app"], urls["focus"]]))
 
 
 def _fingerprint(path: Path) -> str:
@@ -207,6 +227,10 @@ def checked_event(raw: Any, people: Collection[str], relationships: Collection[s
     kind = raw.get("type")
     if kind in ("deselect", "rearrange", "add_person"):
         return {"type": kind, "seq": seq}
+    if kind == "add_related":
+        return _checked_add(raw, seq)
+    if kind == "link":
+        return _checked_link(raw, seq, relationships, patterns)
     if kind == "highlight":
         pattern = raw.get("pattern")
         if pattern is None or (isinstance(pattern, str) and pattern in patterns):
@@ -230,6 +254,36 @@ def checked_event(raw: Any, people: Collection[str], relationships: Collection[s
             return None
         return {"type": "move", "id": item_id, "x": pos.x, "y": pos.y, "seq": seq}
     return None
+
+
+def _text(raw: dict[str, Any], name: str, limit: int) -> str | None:
+    value = raw.get(name, "")
+    if not isinstance(value, str) or len(value) > limit:
+        return None
+    return " ".join(value.split()) if limit <= 200 else value.strip()
+
+
+def _checked_add(raw: dict[str, Any], seq: int) -> dict[str, Any] | None:
+    """The quick panel's new person and how they are with the client; words as typed, choices checked."""
+    alias, role, kind = _text(raw, "alias", 200), _text(raw, "role", 80), _text(raw, "kind", 80)
+    corner, closeness = raw.get("corner"), raw.get("closeness")
+    if not alias or role is None or kind is None or corner not in CORNERS or closeness not in CLOSENESS:
+        return None
+    return {"type": "add_related", "alias": alias, "role": role or "other", "kind": kind or "close",
+            "corner": corner, "closeness": closeness, "seq": seq}
+
+
+def _checked_link(raw: dict[str, Any], seq: int, relationships: Collection[str],
+                  patterns: Collection[str]) -> dict[str, Any] | None:
+    """"This pattern shows here": an existing relationship and pattern, a strength 1–3, an optional example."""
+    rel, pattern, strength = raw.get("relationship"), raw.get("pattern"), raw.get("strength")
+    example = _text(raw, "example", 20_000)
+    if not (isinstance(rel, str) and rel in relationships and isinstance(pattern, str) and pattern in patterns):
+        return None
+    if isinstance(strength, bool) or strength not in (1, 2, 3) or example is None:
+        return None
+    return {"type": "link", "relationship": rel, "pattern": pattern, "strength": int(strength),
+            "example": example, "seq": seq}
 
 
 def _take_event(key: str, raw: Any) -> dict[str, Any] | None:

@@ -15,16 +15,19 @@ pytestmark = pytest.mark.e2e
 
 
 def _add_person(page, alias: str, role: str | None = None, corner: str | None = None) -> None:
+    """The drawing's Add person: its quick panel adds the person and their relationship with the client."""
     page.get_by_role("button", name="Add person").first.click()
-    pop = page.get_by_role("dialog")
-    fill(page, "alias", alias, scope=pop)
+    pop = page.locator("form.nv-panel")
+    pop.wait_for(state="visible")
+    pop.get_by_role("textbox", name="Name").fill(alias)
     if role:
-        select(page, "role", role, scope=pop)
+        pop.get_by_label("Role").fill(role)
     if corner:
-        select(page, "corner", corner, scope=pop)
-    pop.get_by_role("button", name="Add person").click()
+        pop.locator("label.nv-chip", has_text=corner).first.click()
+    pop.get_by_role("button", name="Add", exact=True).click()
+    pop.wait_for(state="hidden")
+    wait_for(lambda: alias in page.locator(".nv").first.evaluate("el => el.ditmapView.data.people.map(p => p.a)"))
     wait_idle(page)
-    pop.wait_for(state="detached")
 
 
 def test_build_a_map_find_it_on_the_drawing_edit_and_undo(page, server):
@@ -47,6 +50,7 @@ def test_build_a_map_find_it_on_the_drawing_edit_and_undo(page, server):
     select(page, "kind", "conflictual", scope=form)
     form.get_by_role("button", name="Add relationship").click()
     wait_idle(page)
+    wait_for(lambda: len(store.load(map_id)[0].relationships) == 3)
     m, _ = store.load(map_id)
     mum, sam = m.people[1].id, m.people[2].id
     assert [(r.source, r.target, r.kind) for r in m.relationships][-1] == (mum, sam, "conflictual")

@@ -7,6 +7,8 @@
 
 const INSTANCES = new WeakMap();
 const ARROWS = [null, "to", "from", "both"];
+const CORNER_KEYS = ["past", "current", "therapy"]; // the order of backdrop.sectors (netview_data.CORNERS)
+const CLOSENESS_KEYS = ["inner", "middle", "outer"];
 let visPromise = null;
 
 export function loadVis(url) {
@@ -188,12 +190,13 @@ class MapView {
     this.rearrangeBtn.addEventListener("click", () => this.emit({ type: "rearrange" }));
     this.addBtn = el("button", "nv-fit nv-act");
     this.addBtn.type = "button";
-    this.addBtn.addEventListener("click", () => this.emit({ type: "add_person" }));
+    this.addBtn.addEventListener("click", () => this.openAdd(null, null));
     this.hint = el("span", "nv-hint");
     this.hint.id = "nv-hint";
     bar.append(this.choose, this.fitBtn, this.rearrangeBtn, this.addBtn, this.hint);
     this.canvasBox = el("div", "nv-canvas");
     this.canvasBox.addEventListener("keydown", (e) => {
+      if (e.target !== e.currentTarget && e.target.closest && e.target.closest("form")) return;
       if ((e.key === "f" || e.key === "F") && !e.ctrlKey && !e.metaKey && !e.altKey) {
         e.preventDefault();
         this.fit();
@@ -203,7 +206,20 @@ class MapView {
     this.canvasBox.append(this.status);
     this.legend = el("div", "nv-legend");
     this.list = el("section", "nv-list");
-    this.wrap.append(this.cssLink, this.appCssLink, bar, this.canvasBox, this.legend, this.list);
+    // The quick panel (add a person and how they are with the client; or link the lit pattern) floats
+    // over the drawing's top-left corner, outside the canvas so that typing never pans or fits the map.
+    this.stage = el("div", "nv-stage");
+    this.panel = el("form", "nv-panel");
+    this.panel.hidden = true;
+    this.panel.noValidate = true;
+    this.panel.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") {
+        e.preventDefault();
+        this.closePanel();
+      }
+    });
+    this.stage.append(this.canvasBox, this.panel);
+    this.wrap.append(this.cssLink, this.appCssLink, bar, this.stage, this.legend, this.list);
     root.appendChild(this.wrap);
   }
 
@@ -215,22 +231,14 @@ class MapView {
 
   // Where each corner's label sits: just beyond the farthest person in that sector (at least the
   // middle ring), so the labels frame the people instead of forcing a far zoom-out.
+  // Python computed `far` from every person's box and names (ditmap/labels.py: title_centre_radius), so the
+  // title clears them at every zoom; it grows in map units when zoomed out, and moves out as it grows.
   sectorLabels(scale = 1) {
-    const d = this.data, net = this.network;
-    const b = d.backdrop;
+    const b = this.data.backdrop;
     const [cx, cy] = b.centre;
-    const pos = this.positions();
     const out = [];
     for (const s of b.sectors) {
-      let far = b.rings[1];
-      for (const id in pos) {
-        const dx = pos[id].x - cx, dy = cy - pos[id].y;
-        const r = Math.hypot(dx, dy);
-        if (r < 1) continue;
-        let diff = Math.abs(((Math.atan2(dy, dx) * 180) / Math.PI - s.angle + 540) % 360 - 180);
-        if (diff <= s.half + 8) far = Math.max(far, r);
-      }
-      const radius = far + 60 / Math.min(1, Math.max(scale, MIN_LABEL_SCALE));
+      const radius = s.far + (s.reach + 6) / Math.min(1, Math.max(scale, MIN_LABEL_SCALE));
       const a = (s.angle * Math.PI) / 180;
       out.push({ s, radius, x: cx + radius * Math.cos(a), y: cy - radius * Math.sin(a) });
     }
@@ -309,6 +317,7 @@ class MapView {
     this.wrap.classList.toggle("nv-client", !!data.client);
     this.fitBtn.textContent = data.words.fit;
     this.hint.textContent = data.ro ? data.words.hintReadOnly : data.words.hint;
+    if ((data.ro || !data.actions) && !this.panel.hidden) this.closePanel();
     this.renderToolbar(data);
     this.renderLegend(data);
     // The list (a button per person and relationship) is built after the first frame: at 200 people
@@ -411,9 +420,19 @@ class MapView {
       });
     });
     net.on("click", (p) => {
+      const d = this.data;
+      const acts = d && d.actions && !d.ro;
       if (p.nodes && p.nodes.length) this.emit({ type: "select", kind: "person", id: String(p.nodes[0]) });
-      else if (p.edges && p.edges.length) this.emit({ type: "select", kind: "relationship", id: String(p.edges[0]) });
-      else this.emit({ type: "deselect" });
+      else if (p.edges && p.edges.length) {
+        const id = String(p.edges[0]);
+        this.emit({ type: "select", kind: "relationship", id });
+        // With a pattern lit, a relationship clicked offers "this pattern shows here" at once.
+        if (acts && d.hp) this.openLink(id);
+      } else {
+        const spot = acts ? this.sectorAt(p.pointer.canvas) : null;
+        if (spot) this.openAdd(spot.corner, spot.closeness);
+        if (d && d.selected) this.emit({ type: "deselect" });
+      }
     });
     net.on("dragStart", (p) => {
       if (p.nodes && p.nodes.length) {
@@ -438,6 +457,147 @@ class MapView {
       this.hoverEdge = null;
       net.redraw();
     });
+  }
+
+  // Which corner's sector and closeness ring a point of the map lies in (null: the centre or outside).
+  sectorAt(pt) {
+    const b = this.data.backdrop;
+    const [cx, cy] = b.centre;
+    const dx = pt.x - cx, dy = cy - pt.y;
+    const r = Math.hypot(dx, dy);
+    if (r < 60 || r > b.rings[2] + 260) return null;
+    const deg = (Math.atan2(dy, dx) * 180) / Math.PI;
+    const i = b.sectors.findIndex((s) => Math.abs(((deg - s.angle + 540) % 360) - 180) <= s.half);
+    if (i < 0) return null;
+    const o = r < (b.rings[0] + b.rings[1]) / 2 ? 0 : r < (b.rings[1] + b.rings[2]) / 2 ? 1 : 2;
+    return { corner: CORNER_KEYS[i], closeness: CLOSENESS_KEYS[o] };
+  }
+
+  closePanel() {
+    const hadFocus = this.panel.contains(document.activeElement) ||
+      (this.root.getRootNode && this.panel.contains(this.root.getRootNode().activeElement));
+    if (hadFocus && this.network) this.network.canvas.frame.focus({ preventScroll: true });
+    this.panel.hidden = true;
+    this.panel.replaceChildren();
+    this.panel.onsubmit = null;
+    delete this.panel.dataset.kind;
+  }
+
+  // A row of radio buttons: one click (or arrow keys) picks one of `choices` ([value, label] pairs).
+  chips(name, legend, choices, value) {
+    const fs = el("fieldset", "nv-chips");
+    fs.append(el("legend", null, legend));
+    for (const [v, label] of choices) {
+      const lab = el("label", "nv-chip");
+      const input = document.createElement("input");
+      input.type = "radio";
+      input.name = name;
+      input.value = v;
+      input.checked = v === value;
+      lab.append(input, el("span", null, label));
+      fs.append(lab);
+    }
+    return fs;
+  }
+
+  field(labelText, input) {
+    const lab = el("label", "nv-field");
+    lab.append(el("span", null, labelText), input);
+    return lab;
+  }
+
+  textInput(max, placeholder) {
+    const input = document.createElement("input");
+    input.type = "text";
+    input.maxLength = max;
+    input.autocomplete = "off";
+    if (placeholder) input.placeholder = placeholder;
+    return input;
+  }
+
+  panelButtons(okText) {
+    const w = this.data.words;
+    const row = el("div", "nv-panel-buttons");
+    const ok = el("button", "nv-fit nv-primary", okText);
+    ok.type = "submit";
+    const cancel = el("button", "nv-fit", w.cancel);
+    cancel.type = "button";
+    cancel.addEventListener("click", () => this.closePanel());
+    row.append(ok, cancel);
+    return row;
+  }
+
+  // Add a person and how they are with the client, in one step (one edit, one Undo).
+  openAdd(corner, closeness) {
+    const d = this.data, w = d.words, q = d.quick;
+    if (!d || !q) return;
+    this.closePanel();
+    const f = this.panel;
+    f.dataset.kind = "add";
+    f.setAttribute("aria-label", w.addTitle);
+    f.append(el("h4", "nv-h", w.addTitle));
+    const name = this.textInput(200, w.namePlaceholder);
+    name.required = true;
+    const role = this.textInput(80, w.rolePlaceholder);
+    const listId = "nv-roles";
+    role.setAttribute("list", listId);
+    const roles = document.createElement("datalist");
+    roles.id = listId;
+    for (const r of q.roles) {
+      const o = document.createElement("option");
+      o.value = r;
+      roles.append(o);
+    }
+    const problem = el("p", "nv-problem");
+    problem.setAttribute("role", "alert");
+    const chosenCorner = corner || q.corner;
+    f.append(this.field(w.name, name), this.field(w.role, role), roles,
+      this.chips("kind", w.kindLegend, q.kinds, q.kinds[0][0]),
+      this.chips("corner", w.cornerLegend, q.corners, chosenCorner),
+      this.chips("closeness", w.closenessLegend, q.closeness, closeness || q.closenessDefault),
+      problem, this.panelButtons(w.addOk));
+    f.onsubmit = (e) => {
+      e.preventDefault();
+      const alias = name.value.trim();
+      if (!alias) {
+        problem.textContent = w.nameMissing;
+        name.focus();
+        return;
+      }
+      const pick = (n) => (f.querySelector(`input[name="${n}"]:checked`) || {}).value;
+      this.emit({ type: "add_related", alias, role: role.value.trim(), kind: pick("kind"),
+        corner: pick("corner"), closeness: pick("closeness") });
+      this.closePanel();
+    };
+    f.hidden = false;
+    name.focus();
+  }
+
+  // "This pattern shows here": link the lit pattern to a relationship, with a strength and an example.
+  openLink(relId) {
+    const d = this.data, w = d.words;
+    const r = this.relById && this.relById.get(relId);
+    const title = (d.choices.find(([id]) => id === d.hp) || [])[1];
+    if (!r || !title) return;
+    this.closePanel();
+    const f = this.panel;
+    f.dataset.kind = "link";
+    const a = this.alias.get(r.f) || r.f, b = this.alias.get(r.t) || r.t;
+    f.setAttribute("aria-label", w.linkTitle);
+    f.append(el("h4", "nv-h", w.linkTitle), el("p", "nv-what", `${title} · ${a} – ${b}`));
+    const example = this.textInput(2000, w.examplePlaceholder);
+    f.append(this.chips("strength", w.strengthLegend, d.quick.strengths, "2"), this.field(w.example, example),
+      this.panelButtons(w.linkOk));
+    const pattern = d.hp;
+    f.onsubmit = (e) => {
+      e.preventDefault();
+      const strength = Number((f.querySelector('input[name="strength"]:checked') || {}).value || 2);
+      this.emit({ type: "link", relationship: relId, pattern, strength, example: example.value.trim() });
+      this.closePanel();
+    };
+    f.hidden = false;
+    const first = f.querySelector('input[name="strength"]:checked');
+    (first || example).focus();
   }
 
   // Tooltip lines, assembled from words Python chose; the result is only ever used as text.
@@ -487,7 +647,7 @@ class MapView {
     const mark = p.cg && d.words.changeMarks ? d.words.changeMarks[p.cg] + " " : "";
     const node = {
       id: p.id,
-      label: mark + (p.a.length > 40 ? p.a.slice(0, 39) + "…" : p.a),
+      label: mark + (p.lb || p.a),
       title: this.personTip(p, d).join("\n"),
       x: p.x,
       y: p.y,
@@ -503,7 +663,8 @@ class MapView {
       },
       shapeProperties: { borderDashes: p.dead || p.cg === 2 ? [5, 4] : false },
       font: {
-        size: Math.round((self ? d.font + 2 : d.font) * (this.labelFactor || 1)),
+        // Never larger than the font at which names stay clear of each other (Python's `lf`).
+        size: Math.min(d.font * (this.labelFactor || 1), d.lf || Infinity) + (self ? 2 : 0),
         color: p.hl === 2 ? "#7a7f82" : c.text,
         strokeWidth: shape === "box" ? 0 : 4,
         strokeColor: "#ffffff",

@@ -9,29 +9,70 @@ import streamlit as st
 from ditmap.conversations import conversations
 from ditmap.layout import place
 from ditmap.model import DitMap
-from ditmap.operations import MovePerson, SetPositions
+from ditmap.operations import (
+    AddItem,
+    AddRelatedPerson,
+    Batch,
+    MovePerson,
+    Operation,
+    OperationError,
+    SetPositions,
+    new_id,
+)
 from ditmap.ui import common, conversation_view, edits, forms, state, texts
+from ditmap.ui import network_view as network_views
 from ditmap.ui.edits import escape_md as md
 from ditmap.ui.focus_view import focus_view
 from ditmap.ui.network_view import network_view
 
 SELECTED = "selected"
 HIGHLIGHT = "highlight_pattern"
-_ADD_PERSON = "_add_person_open"
-
-
-@st.dialog("Add a person")
-def _add_person_dialog(m: DitMap) -> None:
-    """Only drawn when asked for, so the Map page's reruns do not pay for the form."""
-    forms.add_person_form(m, key="map_add_person")
-    if st.session_state.pop("_added_person", False):
-        st.rerun()
 
 
 def _rearrange() -> None:
     opened = state.current()
     if opened is not None:
         edits.apply(SetPositions(positions=place(opened.map, relayout=True)), where="rearrange")
+
+
+def _move(person_id: str, x: float, y: float) -> None:
+    """Save a drag. People drawn where the layout put them (never stored: placing is not an edit) are
+    stored where they are drawn in the same step, so that nobody else shifts once this person moved."""
+    opened = state.current()
+    move = MovePerson(id=person_id, x=x, y=y)
+    op: Operation = move
+    if opened is not None:
+        unplaced = [p.id for p in opened.map.people if p.position is None and p.id != person_id]
+        if unplaced:
+            drawn = common.ensure_positions(opened)
+            op = Batch(ops=(SetPositions(positions={pid: drawn.people_by_id[pid].position for pid in unplaced}),
+                            move), description=move.describe(opened.map))
+    edits.apply(op, where="move")
+    st.session_state.pop(edits.NOTICE, None)  # a drag needs no toast
+
+
+def _add_related(event: dict[str, Any]) -> None:
+    """The quick panel: a person and how they are with the client, as one edit (one Undo removes both)."""
+    opened = state.current()
+    if opened is None:
+        return
+    try:
+        op = AddRelatedPerson.with_client(opened.map, alias=event["alias"], role=event["role"], kind=event["kind"],
+                                          corner=event["corner"], closeness=event["closeness"])
+    except OperationError as err:
+        edits.record_problems("quick", err.problems)
+        return
+    edits.apply(op, where="quick")
+
+
+def _link(event: dict[str, Any]) -> None:
+    """"This pattern shows here": the lit pattern linked to the relationship clicked, in one step."""
+    opened = state.current()
+    if opened is None:
+        return
+    item = {"id": new_id(opened.map, "enactment"), "pattern": event["pattern"],
+            "relationship": event["relationship"], "strength": event["strength"], "example": event["example"]}
+    edits.apply(AddItem(kind="enactment", item=item), where="quick")
 
 
 def _select(kind: str, item_id: str) -> None:
@@ -60,12 +101,13 @@ def _handle(event: dict[str, Any] | None) -> None:
     elif state.read_only():
         return
     elif kind == "move":
-        edits.apply(MovePerson(id=event["id"], x=float(event["x"]), y=float(event["y"])), where="move")
-        st.session_state.pop(edits.NOTICE, None)  # a drag needs no toast
+        _move(event["id"], float(event["x"]), float(event["y"]))
     elif kind == "rearrange":
         _rearrange()
-    elif kind == "add_person":
-        st.session_state[_ADD_PERSON] = True  # the dialog opens in the script body, below
+    elif kind == "add_related":
+        _add_related(event)
+    elif kind == "link":
+        _link(event)
 
 
 def _drawing(m: DitMap, cv: bool, highlight: str | None, selected: tuple[str, str] | None) -> None:
@@ -127,8 +169,7 @@ def main() -> None:
 
     if st.session_state.get(HIGHLIGHT) not in m.patterns_by_id:
         st.session_state[HIGHLIGHT] = None
-    if st.session_state.pop(_ADD_PERSON, False) and not state.read_only():
-        _add_person_dialog(m)
+    edits.show_problems("quick")
     edits.show_problems("rearrange")
     edits.show_problems("move")
 
@@ -137,9 +178,12 @@ def main() -> None:
         _editor(m, cv)
         _focus(opened, m, cv)
         return
-    left, right = st.columns([3, 2], gap="medium")
-    with left:
-        _drawing(m, cv, st.session_state.get(HIGHLIGHT), st.session_state.get(SELECTED))
-    with right:
-        _editor(m, cv)
-        _focus(opened, m, cv)
+    # Side by side on a wide screen; on a narrow one (a tablet) the editor and focus panel go under the
+    # drawing instead of squeezing it (network_view.MAP_CSS keys on this container).
+    with st.container(key=network_views.SPLIT_KEY):
+        left, right = st.columns([3, 2], gap="medium")
+        with left, st.container(key=network_views.DRAWING_KEY):
+            _drawing(m, cv, st.session_state.get(HIGHLIGHT), st.session_state.get(SELECTED))
+        with right:
+            _editor(m, cv)
+            _focus(opened, m, cv)
