@@ -134,8 +134,8 @@ async def redeem_link(request: Request) -> Response:
 
 
 async def join(request: Request) -> Response:
-    if request.method == "GET":
-        return _page(html.join(), headers=SHARE_HEADERS)
+    if request.method == "GET":  # the form: not no-referrer, or the browser posts it with `Origin: null`
+        return _page(html.join())
     form = await _form(request)
     return await _redeem(request, code=form.get("code", ""))
 
@@ -148,8 +148,9 @@ async def _redeem(request: Request, *, token: str | None = None, code: str | Non
         client_token, _share = await run_in_threadpool(clinic.shares.redeem, token=token, code=code,
                                                         address=_address(request))
     except ShareError as err:
-        body = html.join(str(err)) if code is not None else html.share_problem(str(err))
-        return _page(body, status=403, headers=SHARE_HEADERS)
+        if code is not None:  # the form again, to try another code (it must post with its real Origin)
+            return _page(html.join(str(err)), status=403)
+        return _page(html.share_problem(str(err)), status=403, headers=SHARE_HEADERS)
     response = RedirectResponse("/", status_code=303, headers=SHARE_HEADERS)  # the address loses the token
     _set_cookie(response, request, COOKIE, client_token)
     return response
