@@ -18,6 +18,7 @@ The history is built once in SQLite (fsync off while building) and copied into P
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sqlite3
 import statistics
@@ -40,7 +41,7 @@ from store import random_edit, realistic_map  # noqa: E402
 import ditmap.store.sqlite as store_sqlite  # noqa: E402
 from ditmap.model import DitMap  # noqa: E402
 from ditmap.operations import AddItem  # noqa: E402
-from ditmap.store import open_store  # noqa: E402
+from ditmap.store import StoreError, open_store  # noqa: E402
 from ditmap.store.copy import copy_store  # noqa: E402
 
 
@@ -120,25 +121,34 @@ def apply_latency(store, map_id: str, n: int, runs: int, rng: random.Random) -> 
     return measure(one, n, runs)
 
 
-def writers(store, n_writers: int, edits: int) -> tuple[float, float]:
-    """(edits per second, p95 ms per edit) with `n_writers` threads, each editing its own map."""
+def writers(store, n_writers: int, edits: int) -> tuple[float, float, int]:
+    """(edits per second, p95 ms per edit, edits refused) with `n_writers` threads, each editing its own map.
+
+    An edit refused by the store (SQLite: still busy after its 10 s timeout) counts as failed, not retried.
+    """
     maps = [store.create_map(f"W{i}", DitMap.model_validate({"people": [{"id": "self", "alias": "Me",
                                                                          "role": "self"}]})).id
             for i in range(n_writers)]
     lat: list[float] = []
+    failed = [0]
     lock = threading.Lock()
     go = threading.Barrier(n_writers + 1)
 
     def work(map_id: str, w: int) -> None:
         go.wait()
-        v, mine = 0, []
+        v, mine, lost = 0, [], 0
         for k in range(edits):
             t = time.perf_counter()
-            v = store.apply(map_id, AddItem(kind="person", item={"id": f"p{w}-{k}", "alias": f"P{k}"}),
-                            base_version=v).version
+            try:
+                v = store.apply(map_id, AddItem(kind="person", item={"id": f"p{w}-{k}", "alias": f"P{k}"}),
+                                base_version=v).version
+            except StoreError:
+                lost += 1
+                continue
             mine.append((time.perf_counter() - t) * 1000)
         with lock:
             lat.extend(mine)
+            failed[0] += lost
 
     threads = [threading.Thread(target=work, args=(m, i)) for i, m in enumerate(maps)]
     for t in threads:
@@ -147,7 +157,7 @@ def writers(store, n_writers: int, edits: int) -> tuple[float, float]:
     t0 = time.perf_counter()
     for t in threads:
         t.join()
-    return len(lat) / (time.perf_counter() - t0), percentile(lat, 0.95)
+    return len(lat) / (time.perf_counter() - t0), percentile(lat, 0.95), failed[0]
 
 
 def idle_polls(store, map_id: str, sessions: int, seconds: int) -> float:
@@ -217,12 +227,15 @@ def main() -> None:
         wl, wp = writers(lite, args.writers, 20), writers(pg, args.writers, 20)
         row(f"{args.writers} writers on {args.writers} maps: edits/s, p95 ms", f"{wl[0]:.0f}, {wl[1]:.1f}",
             f"{wp[0]:.0f}, {wp[1]:.1f}")
+        row("  edits refused (busy), of " + str(args.writers * 20), str(wl[2]), str(wp[2]))
         ql, qp = idle_polls(lite, mid, args.sessions, 5), idle_polls(pg, mid, args.sessions, 5)
         row(f"{args.sessions} idle sessions polling each second: queries/s", f"{ql:.1f}", f"{qp:.1f}")
         lite.close()
         pg.close()
 
     print()
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+          + f" on {os.cpu_count()} cores")
     print(f"{'measure':<52} {'SQLite':>16} {'PostgreSQL':>16}")
     for name, a, b in rows:
         print(f"{name:<52} {a:>16} {b:>16}")

@@ -48,7 +48,10 @@ class Cluster:
         self._names = count(1)
         self._as: list[str] = []
         if os.geteuid() == 0:  # pg_ctl will not run as root
-            user = pwd.getpwnam("postgres")
+            try:
+                user = pwd.getpwnam("postgres")  # created by Debian's postgresql package
+            except KeyError:
+                raise RuntimeError(f"no 'postgres' user to run the test cluster as. {INSTALL_HINT}") from None
             os.chown(self.root, user.pw_uid, user.pw_gid)
             self._as = ["runuser", "-u", "postgres", "--"]
 
@@ -69,11 +72,19 @@ class Cluster:
         return self
 
     def _pg_ctl(self, *args: str) -> None:
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", *args)
+        # Generous: crash recovery on this shared, busy machine can take minutes.
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", "-t", "300", *args,
+                  timeout=330)
 
     def restart_immediate(self) -> None:
         """`pg_ctl restart -m immediate`: the server stops without a clean shutdown (as in a crash) and starts."""
         self._pg_ctl("restart", "-m", "immediate")
+        self.wait_ready(300)
+
+    def checkpoint(self) -> None:
+        """Write everything so far to the data files, so a crash now replays only what follows (quick recovery)."""
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute("CHECKPOINT")
 
     @property
     def admin_url(self) -> str:
@@ -85,11 +96,12 @@ class Cluster:
     def new_database(self) -> str:
         """A new, empty database; its URL."""
         name = f"t{next(self._names)}_{os.getpid()}"
+        self.wait_ready()
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {name}")
         return self.url(name)
 
-    def wait_ready(self, timeout: float = 30) -> None:
+    def wait_ready(self, timeout: float = 120) -> None:
         end = time.monotonic() + timeout
         while True:
             try:

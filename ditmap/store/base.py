@@ -1,9 +1,9 @@
 """The store's interface: what callers (the dashboard, the CLI) may rely on, whatever database is behind it.
 
 Two implementations share their rules (`ditmap.store.sql_store.SqlStore`): `SqliteStore` (one file,
-the embedded default) and `PostgresStore` (a clinic's server database); callers cannot tell them
-apart. Every write is one edit operation (`ditmap.operations`), so history, undo/redo, diff and
-co-editing all come from one mechanism.
+the embedded default) and `PostgresStore` (a clinic's server database); callers cannot tell them apart.
+Every write is one edit operation (`ditmap.operations`), so history, undo/redo, diff and co-editing all
+come from one mechanism.
 """
 
 from __future__ import annotations
