@@ -5,8 +5,11 @@ colour: people related to the client are placed on closeness rings (inner, middl
 of an ecomap) in the sector of their corner — past upper-left, current upper-right, therapy at the
 bottom, as Malan's triangle of person is usually drawn. People not related to the client directly
 (a grandparent known only through the mother) are placed by a spring layout with everyone else
-held fixed. Positions are computed in Python, once, and stored in the map, so the drawing never
-jumps between reruns (vis-network physics stays off).
+held fixed. Positions are computed in Python, deterministically (vis-network physics stays off):
+people without a stored position are drawn where `place` puts them, which is not an edit; a drag or
+*Re-arrange* stores positions. Nobody is placed on top of anyone else, names included: the room each
+person takes is `labels.person_box`, and each newcomer goes where that room is free, so people added
+later never move those placed before them.
 
 Coordinates are vis-network pixels: x grows right, y grows *down*.
 """

@@ -79,13 +79,12 @@ def test_two_devices_see_each_other_within_two_seconds(context_factory, server):
     wait_for(lambda: name_box.input_value() == mum.alias)
     name_box.fill("half-typ")  # typed, not yet saved: must survive the live update
 
-    b.get_by_role("button", name="Add person").first.click()
-    pop = b.get_by_role("dialog")
-    pop.get_by_role("textbox", name="alias").fill("Newcomer")
-    pop.get_by_role("button", name="Add person").click()
-    wait_idle(b)
+    b.get_by_role("button", name="Add person").first.click()  # the drawing's quick panel
+    pop = b.locator("form.nv-panel")
+    pop.get_by_role("textbox", name="Name").fill("Newcomer")
+    pop.get_by_role("button", name="Add", exact=True).click()
+    wait_for(lambda: any(p.alias == "Newcomer" for p in server.store().load(info.id)[0].people), timeout=10)
     saved = time.monotonic()
-    assert any(p.alias == "Newcomer" for p in server.store().load(info.id)[0].people)
 
     drawing = a.locator(".nv").first
     wait_for(lambda: drawing.get_by_role("button", name=re.compile(r"^Newcomer\b")).count() > 0, timeout=5)
