@@ -203,7 +203,7 @@ def _spring(m: DitMap, fixed: dict[str, Position], free: list[str], seed: int) -
     g.add_nodes_from(p.id for p in m.people)
     g.add_edges_from((r.source, r.target) for r in m.relationships)
     if not fixed:
-        raw = nx.spring_layout(g.subgraph(free), seed=seed, scale=RING_RADIUS["middle"])
+        raw = nx.spring_layout(g.subgraph(free), seed=seed, scale=RING_RADIUS["middle"], method="force")
         return {n: _at(float(x), float(y)) for n, (x, y) in raw.items()}
     # Unconnected newcomers would drift to the middle of the map: start them on an outer ring.
     start = {pid: (pos.x, pos.y) for pid, pos in fixed.items()}
@@ -211,8 +211,16 @@ def _spring(m: DitMap, fixed: dict[str, Position], free: list[str], seed: int) -
     for i, pid in enumerate(free):
         angle = 2 * math.pi * i / max(len(free), 1) + 0.3
         start[pid] = (outer * math.cos(angle), outer * math.sin(angle))
-    sub = g.subgraph(list(start))
-    raw = nx.spring_layout(sub, pos=start, fixed=list(fixed), seed=seed, k=MIN_GAP * 1.5, iterations=60)
+    # Only people with relationships have anything to pull them: the unconnected keep their ring spot (and
+    # a map of many unconnected people costs nothing). "force" is networkx's own numpy method: its "auto"
+    # switches to a scipy-only one at 500 people, and scipy is not a dependency.
+    moving = [pid for pid in free if g.degree(pid) > 0]
+    if not moving:
+        return {pid: _at(*start[pid]) for pid in free}
+    sub = g.subgraph([*fixed, *moving])
+    raw = nx.spring_layout(sub, pos={pid: start[pid] for pid in sub}, fixed=list(fixed), seed=seed,
+                           k=MIN_GAP * 1.5, iterations=60, method="force")
+    raw = {**{pid: start[pid] for pid in free}, **raw}
     # Spring steps scale with the spread of the fixed people, so one person dragged far away could
     # fling newcomers off the map: keep them within the box the starting positions span.
     xs, ys = [x for x, _ in start.values()], [y for _, y in start.values()]

@@ -32,3 +32,22 @@ def test_a_blank_name_is_refused_for_edits_as_for_files() -> None:
     with pytest.raises(OperationError) as caught:
         UpdateClient(changes={"pseudonym": "  "}).apply(DitMap())
     assert "must not be blank" in str(caught.value.problems[0])
+
+
+def test_a_map_at_the_people_limit_with_no_relationships_is_placed_and_drawn_without_scipy(monkeypatch) -> None:
+    """Whatever validates must draw: networkx's "auto" layout needs scipy from 500 people, which ditmap lacks."""
+    import sys
+    import xml.etree.ElementTree as ET
+
+    from ditmap.exports.registry import export_bytes
+    from ditmap.layout import place
+
+    monkeypatch.setitem(sys.modules, "scipy", None)  # `import scipy` now fails, as on a machine without it
+    m = _full()
+    positions = place(m)
+    assert len(positions) == 500
+    assert all(abs(p.x) < 1e6 and abs(p.y) < 1e6 for p in positions.values())
+    assert len({(p.x, p.y) for p in positions.values()}) == 500  # no two people on one spot
+    svg = ET.fromstring(export_bytes(m, "svg")[0])
+    texts = {"".join(t.itertext()) for t in svg.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"P1", "P250", "P499"} <= texts
