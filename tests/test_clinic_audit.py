@@ -10,10 +10,13 @@ import psycopg
 import pytest
 from store_support import raw_execute
 
+from ditmap.accounts.model import THERAPIST
 from ditmap.audit import AuditEntry, verify
+from ditmap.model import DitMap
 from ditmap.store import open_store
 from ditmap.store.base import StoreError
-from tests.clinic_support import World
+from ditmap.store.schema import CLINIC_TABLES
+from tests.clinic_support import PASSWORD, World
 
 
 @pytest.fixture
@@ -122,3 +125,23 @@ def test_the_store_refuses_reads_of_a_file_that_is_not_a_store(tmp_path):
     bad.write_bytes(b"not a database at all" * 100)
     with pytest.raises(StoreError):
         World(bad)
+
+
+def test_a_schema_2_store_gains_the_clinic_tables_with_their_guard(db):
+    """Clinic mode's tables arrive by migration 2→3 on both back ends (then 3→4 adds summaries and reviews)."""
+    store = open_store(db)
+    map_id = store.create_map("Case", DitMap()).id
+    store.close()
+    drop = [(f"DROP TABLE {t}", ()) for t in (*CLINIC_TABLES, "map_summaries", "reviews")]
+    if db.startswith("postgresql://"):
+        back = [("UPDATE meta SET value = '2' WHERE key = 'schema_version'", ())]
+    else:
+        back = [("PRAGMA user_version = 2", ())]
+    raw_execute(db, [*drop, ("DELETE FROM meta WHERE key = 'summary_format'", ()), *back])
+    w = World(db)
+    assert not w.records.has_accounts() and [i.id for i, _ in w.store.summaries()] == [map_id]
+    w.accounts.add("Ann", PASSWORD, {THERAPIST})
+    assert w.records.account("ANN") is not None
+    with pytest.raises((sqlite3.IntegrityError, psycopg.Error), match="append-only"):
+        raw_execute(db, [("DELETE FROM audit", ())])
+    assert _verdict(w).ok and _verdict(w).rows == 1
