@@ -1,4 +1,4 @@
-"""Shared set-up for clinic-mode tests: a real SQLite store, accounts with a cheap hasher, a settable clock."""
+"""Shared set-up for clinic-mode tests: a real store (SQLite file or PostgreSQL database), a cheap hasher, a clock."""
 
 from __future__ import annotations
 
@@ -35,15 +35,23 @@ def empty_map(name: str = "K.") -> DitMap:
 
 
 class World:
-    """A store with its clinic services, built on a real file."""
+    """A store with its clinic services, on a real SQLite file or PostgreSQL database (`db`: a path or URL)."""
 
-    def __init__(self, path, policy: Policy | None = None):
-        self.store = open_store(path)
+    def __init__(self, db, policy: Policy | None = None):
+        self.db = str(db)
+        self.store = open_store(db)
         self.records = self.store.clinic()
         self.clock = Clock()
         self.accounts = Accounts(self.records, policy=policy or Policy(), hasher=FAST, clock=self.clock)
         self.gate = Gate(self.records)
         self.shares = Shares(self.accounts, self.gate)
+
+    def tamper(self, *sql: str) -> None:
+        """What someone with the database's owner rights could do: lift the audit guard and rewrite rows."""
+        from tests.store_support import raw_execute
+
+        dialect = self.store.DIALECT
+        raw_execute(self.db, [(stmt, ()) for stmt in (*dialect.unguard("audit"), *sql)])
 
     def code(self, name: str) -> str:
         account = self.records.account(name)

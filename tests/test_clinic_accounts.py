@@ -13,8 +13,8 @@ from tests.clinic_support import PASSWORD, World
 
 
 @pytest.fixture
-def w(tmp_path):
-    return World(tmp_path / "clinic.sqlite3")
+def w(db):
+    return World(db)
 
 
 def test_new_passwords_follow_the_rule():
@@ -59,8 +59,8 @@ class CountingHasher(PasswordHasher):
         return super().verify(hash, password)
 
 
-def test_unknown_names_get_the_same_answer_and_the_same_work(tmp_path):
-    w = World(tmp_path / "c.sqlite3")
+def test_unknown_names_get_the_same_answer_and_the_same_work(db):
+    w = World(db)
     w.accounts = Accounts(w.records, policy=w.accounts.policy, hasher=CountingHasher(time_cost=1, memory_cost=1024,
                                                                                      parallelism=1), clock=w.clock)
     w.accounts.add("ann", PASSWORD, {THERAPIST})
@@ -191,3 +191,17 @@ def test_a_therapist_may_turn_one_time_codes_on(w):
     assert len(codes) == 10
     w.clock.advance(seconds=40)
     assert w.accounts.sign_in("ann", PASSWORD).stage == CODE  # from now on, a code after the password
+
+
+def test_names_compare_without_regard_to_case_on_every_back_end(w):
+    w.accounts.add("Ann", PASSWORD, {THERAPIST})
+    w.accounts.add("Sue", PASSWORD, {SUPERVISOR})
+    assert w.records.account("ANN").name == "Ann"
+    with pytest.raises(AccountError, match="already an account"):
+        w.accounts.add("ann", PASSWORD, {THERAPIST})
+    assert [a.name for a in w.records.accounts()] == ["Ann", "Sue"]
+    w.records.assign("sue", "ANN")
+    w.records.assign("SUE", "ann")  # the same assignment: not a second row
+    assert w.records.assignments() == [("sue", "ANN")] and w.records.supervises("Sue", "Ann")
+    w.records.set_owner("m-1", "ann")
+    assert w.records.owner("m-1").lower() == "ann"

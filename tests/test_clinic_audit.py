@@ -2,32 +2,40 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 import threading
 
+import psycopg
 import pytest
+from store_support import raw_execute
 
+from ditmap.accounts.model import THERAPIST
 from ditmap.audit import AuditEntry, verify
+from ditmap.model import DitMap
+from ditmap.store import open_store
 from ditmap.store.base import StoreError
-from tests.clinic_support import World
+from ditmap.store.schema import CLINIC_TABLES
+from tests.clinic_support import PASSWORD, World
 
 
 @pytest.fixture
-def w(tmp_path):
-    w = World(tmp_path / "clinic.sqlite3")
+def w(db):
+    w = World(db)
     for i in range(6):
         w.records.append_audit(AuditEntry("ann", "therapist", "edit", map_id="m-1", detail=f"version {i + 1}"))
     return w
 
 
 def _tamper(w, *sql: str) -> None:
-    """What someone with the file could do: drop the guards and rewrite rows."""
-    conn = sqlite3.connect(w.store.path, isolation_level=None)
-    conn.execute("DROP TRIGGER audit_no_update")
-    conn.execute("DROP TRIGGER audit_no_delete")
-    for s in sql:
-        conn.execute(s)
-    conn.close()
+    w.tamper(*sql)
+
+
+def _append_many(db: str, n: int, count: int) -> None:
+    """One process appending on its own store object (its own connections)."""
+    records = open_store(db).clinic()
+    for i in range(count):
+        records.append_audit(AuditEntry(f"p{n}", "therapist", "open", map_id=f"m-{i}"))
 
 
 def _verdict(w):
@@ -39,13 +47,33 @@ def test_an_intact_trail_verifies(w):
     assert v.ok and v.rows == 6
 
 
-def test_rows_cannot_be_updated_or_deleted_through_sqlite(w):
-    conn = sqlite3.connect(w.store.path, isolation_level=None)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        conn.execute("UPDATE audit SET actor = 'eve' WHERE seq = 2")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        conn.execute("DELETE FROM audit WHERE seq = 2")
-    conn.close()
+@pytest.mark.parametrize("sql", ["UPDATE audit SET actor = 'eve' WHERE seq = 2", "DELETE FROM audit WHERE seq = 2",
+                                 "DELETE FROM audit"])
+def test_rows_cannot_be_updated_or_deleted_through_the_database(w, sql):
+    with pytest.raises((sqlite3.IntegrityError, psycopg.Error), match="append-only"):
+        raw_execute(w.db, [(sql, ())])
+    assert [r.actor for r in w.records.audit_rows()] == ["ann"] * 6 and _verdict(w).ok
+
+
+def test_postgres_refuses_truncate_too(pg_cluster):
+    w = World(pg_cluster.new_database())
+    w.records.append_audit(AuditEntry("ann", "therapist", "open", map_id="m-1"))
+    with pytest.raises(psycopg.Error, match="append-only"):
+        raw_execute(w.db, [("TRUNCATE audit", ())])
+    assert len(w.records.audit_rows()) == 1
+
+
+def test_appends_from_several_processes_keep_one_chain(w):
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_append_many, args=(w.db, n, 20)) for n in range(3)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    v = _verdict(w)
+    assert v.ok and v.rows == 6 + 60
+    assert [r.seq for r in w.records.audit_rows()] == list(range(1, 67))
 
 
 def test_a_changed_row_is_named(w):
@@ -97,3 +125,23 @@ def test_the_store_refuses_reads_of_a_file_that_is_not_a_store(tmp_path):
     bad.write_bytes(b"not a database at all" * 100)
     with pytest.raises(StoreError):
         World(bad)
+
+
+def test_a_schema_2_store_gains_the_clinic_tables_with_their_guard(db):
+    """Clinic mode's tables arrive by migration 2→3 on both back ends (then 3→4 adds summaries and reviews)."""
+    store = open_store(db)
+    map_id = store.create_map("Case", DitMap()).id
+    store.close()
+    drop = [(f"DROP TABLE {t}", ()) for t in (*CLINIC_TABLES, "map_summaries", "reviews")]
+    if db.startswith("postgresql://"):
+        back = [("UPDATE meta SET value = '2' WHERE key = 'schema_version'", ())]
+    else:
+        back = [("PRAGMA user_version = 2", ())]
+    raw_execute(db, [*drop, ("DELETE FROM meta WHERE key = 'summary_format'", ()), *back])
+    w = World(db)
+    assert not w.records.has_accounts() and [i.id for i, _ in w.store.summaries()] == [map_id]
+    w.accounts.add("Ann", PASSWORD, {THERAPIST})
+    assert w.records.account("ANN") is not None
+    with pytest.raises((sqlite3.IntegrityError, psycopg.Error), match="append-only"):
+        raw_execute(db, [("DELETE FROM audit", ())])
+    assert _verdict(w).ok and _verdict(w).rows == 1

@@ -1,11 +1,14 @@
-"""`ditmap user …`, `ditmap supervise`, `ditmap audit …`, and the map commands under clinic mode (real files)."""
+"""`ditmap user …`, `ditmap supervise`, `ditmap audit …`, and the map commands under clinic mode.
+
+On both back ends: a real SQLite file, and a real PostgreSQL database (`DITMAP_DB=postgresql://…`).
+"""
 
 from __future__ import annotations
 
 import io
-import sqlite3
 
 import pytest
+from store_support import raw_execute
 
 from ditmap.cli import main
 from ditmap.store import open_store
@@ -14,11 +17,14 @@ from tests.clinic_support import PASSWORD
 SAMPLE = "sample_data/depression-self-critical.ditmap.json"
 
 
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "cli.sqlite3"
-    monkeypatch.setenv("DITMAP_DB", str(path))
-    return path
+@pytest.fixture(params=["sqlite", "postgres"])
+def db(request, tmp_path, monkeypatch) -> str:
+    if request.param == "sqlite":
+        where = str(tmp_path / "cli.sqlite3")
+    else:
+        where = request.getfixturevalue("pg_cluster").new_database()
+    monkeypatch.setenv("DITMAP_DB", where)
+    return where
 
 
 def run(capsys, monkeypatch, *argv: str, stdin: str = "") -> tuple[int, str, str]:
@@ -49,7 +55,7 @@ def test_passwords_are_never_arguments_and_weak_ones_are_refused(db, capsys, mon
     assert not open_store(db).clinic().has_accounts()
 
 
-def test_roles_supervision_and_the_map_commands_obey_the_gate(db, capsys, monkeypatch):
+def test_roles_supervision_and_the_map_commands_obey_the_gate(db, tmp_path, capsys, monkeypatch):
     for argv in (("ann",), ("bob",), ("sue", "--role", "supervisor"), ("root", "--admin")):
         assert run(capsys, monkeypatch, "user", "add", *argv, "--password-stdin", stdin=PASSWORD + "\n")[0] == 0
     assert run(capsys, monkeypatch, "supervise", "ann", "--by", "sue")[0] == 0
@@ -60,9 +66,9 @@ def test_roles_supervision_and_the_map_commands_obey_the_gate(db, capsys, monkey
     assert run(capsys, monkeypatch, "db", "list", "--as", "sue")[1].count(ann_map) == 1
     assert ann_map not in run(capsys, monkeypatch, "db", "list", "--as", "bob")[1]
     assert ann_map not in run(capsys, monkeypatch, "db", "list", "--as", "root")[1]
-    code, _, err = run(capsys, monkeypatch, "export-map", ann_map, "-o", str(db.parent / "x.json"), "--as", "bob")
-    assert code == 1 and "not open to you" in err and not (db.parent / "x.json").exists()
-    assert run(capsys, monkeypatch, "export-map", ann_map, "-o", str(db.parent / "y.json"), "--as", "ann")[0] == 0
+    code, _, err = run(capsys, monkeypatch, "export-map", ann_map, "-o", str(tmp_path / "x.json"), "--as", "bob")
+    assert code == 1 and "not open to you" in err and not (tmp_path / "x.json").exists()
+    assert run(capsys, monkeypatch, "export-map", ann_map, "-o", str(tmp_path / "y.json"), "--as", "ann")[0] == 0
     assert run(capsys, monkeypatch, "supervise", "ann", "--by", "sue", "--end")[0] == 0
     assert ann_map not in run(capsys, monkeypatch, "db", "list", "--as", "sue")[1]
     code, out, _ = run(capsys, monkeypatch, "audit", "list", "--map", ann_map)
@@ -90,10 +96,9 @@ def test_disable_enable_reset(db, capsys, monkeypatch):
 def test_audit_verify_names_a_changed_row(db, capsys, monkeypatch):
     run(capsys, monkeypatch, "user", "add", "ann", "--password-stdin", stdin=PASSWORD + "\n")
     run(capsys, monkeypatch, "user", "disable", "ann")
-    conn = sqlite3.connect(db, isolation_level=None)
-    conn.execute("DROP TRIGGER audit_no_update")
-    conn.execute("UPDATE audit SET detail = 'nothing happened' WHERE seq = 2")
-    conn.close()
+    unguard = open_store(db).DIALECT.unguard("audit")
+    raw_execute(db, [*((stmt, ()) for stmt in unguard),
+                     ("UPDATE audit SET detail = 'nothing happened' WHERE seq = 2", ())])
     code, _, err = run(capsys, monkeypatch, "audit", "verify")
     assert code == 1 and "row 2" in err and "changed" in err
     code, _, err = run(capsys, monkeypatch, "audit", "list", "--since", "yesterday")

@@ -29,9 +29,12 @@ TABLE = {
 }
 
 
-@pytest.fixture(scope="module")
-def clinic(tmp_path_factory):
-    w = World(tmp_path_factory.mktemp("perm") / "clinic.sqlite3")
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def clinic(request, tmp_path_factory):
+    if request.param == "sqlite":
+        w = World(tmp_path_factory.mktemp("perm") / "clinic.sqlite3")
+    else:
+        w = World(request.getfixturevalue("pg_cluster").new_database())
     w.accounts.add("root", PASSWORD, {ADMIN})
     w.accounts.add("ann", PASSWORD, {ADMIN, THERAPIST})
     w.accounts.add("bob", PASSWORD, {THERAPIST})

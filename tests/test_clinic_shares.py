@@ -12,8 +12,8 @@ from tests.clinic_support import PASSWORD, World, empty_map
 
 
 @pytest.fixture
-def w(tmp_path):
-    w = World(tmp_path / "clinic.sqlite3")
+def w(db):
+    w = World(db)
     w.accounts.add("ann", PASSWORD, {THERAPIST})
     w.accounts.add("bob", PASSWORD, {THERAPIST})
     w.map_id = w.store.create_map("K.", empty_map()).id

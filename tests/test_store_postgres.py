@@ -22,6 +22,7 @@ from ditmap.model import DitMap
 from ditmap.operations import AddItem, UpdateItem, dump_operation, parse_operation
 from ditmap.store import StoreError, open_store
 from ditmap.store.pg_feed import CHANNEL
+from ditmap.store.schema import SCHEMA_VERSION
 
 WRITERS = 3
 EDITS = 120
@@ -182,11 +183,12 @@ def test_a_non_ditmap_database_and_a_newer_store_are_refused(pg_cluster):
     url = pg_cluster.new_database()
     open_store(url).close()
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+        conn.execute("UPDATE meta SET value = %s WHERE key = 'schema_version'",
+                     (str(SCHEMA_VERSION + 1),))
     with pytest.raises(StoreError) as exc:
         open_store(url)
-    assert str(exc.value) == ("this database was made by a newer ditmap (schema 3); "
-                              "this ditmap understands up to 2 — update ditmap")
+    assert str(exc.value) == (f"this database was made by a newer ditmap (schema {SCHEMA_VERSION + 1}); "
+                              f"this ditmap understands up to {SCHEMA_VERSION} — update ditmap")
 
 
 def test_two_processes_creating_the_store_at_once_both_succeed(pg_cluster):

@@ -2,7 +2,8 @@
 supervision, the audit trail and a few settings.
 
 A separate interface from `ditmap.store.base.Store`, so a server database can implement it beside its
-`Store` (`Store.clinic()` hands it out). The SQLite implementation is `ditmap.store.clinic_sqlite`.
+`Store` (`Store.clinic()` hands it out). `ditmap.store.clinic_sql` implements it
+for both SQL back ends (SQLite and PostgreSQL).
 Every method is one transaction; `append_audit` serialises appends (the chain needs the previous row).
 """
 

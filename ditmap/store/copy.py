@@ -3,10 +3,16 @@
 `copy_store(source, target)` copies every map with its whole history, snapshots and checkpoints, row for
 row (the schema is one description, so the rows mean the same on both back ends), in one read snapshot of
 the source and one transaction on the target: a copy that fails half-way leaves the target empty. It
-refuses a target that already holds maps. Then it checks the copy through the `Store` interface, not by
-comparing rows: for every map the same name, flags, times and version, the same current map, the same
-history (every edit: operation, inverse, sentence, author, time, undo/redo links), the same snapshots and
-the same map at every snapshot, and the same undo/redo state.
+refuses a target that already holds maps or clinic records. Then it checks the copy through the `Store`
+interface, not by comparing rows: for every map the same name, flags, times and version, the same current
+map, the same history (every edit: operation, inverse, sentence, author, time, undo/redo links), the same
+snapshots and the same map at every snapshot, and the same undo/redo state.
+
+Clinic mode's lasting records go too: accounts (password hashes, second factors), who owns which map,
+supervision assignments, settings and the audit trail, row for row, so every audit row keeps its seq and
+hash; the check compares them and verifies the audit chain on the target. Sessions, pending shares and
+the sign-in failure counts are NOT copied (`SHORT_LIVED`): they last minutes to hours, a session token
+tied to one server should not start working on another, and everyone simply signs in again on the new one.
 
 A PostgreSQL store's `backup(path)` is a copy into a new SQLite file (one self-contained file, readable
 by any ditmap, restorable into either back end); `restore(path)` checks that file and replaces the whole
@@ -22,13 +28,20 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ditmap.audit import verify
 from ditmap.fileformat import dumps
 from ditmap.operations import dump_operation
 from ditmap.store.base import StoreError
-from ditmap.store.schema import TABLES, Table
+from ditmap.store.schema import CLINIC_TABLES, TABLES, Table
 from ditmap.store.sql_store import SqlStore
 
-COPIED: tuple[Table, ...] = tuple(t for t in TABLES if t.name != "meta")  # meta describes each store itself
+SHORT_LIVED = ("sessions", "shares", "sign_in_failures")
+"""Clinic records that are not copied: they expire within hours, and a copy means signing in again."""
+
+COPIED: tuple[Table, ...] = tuple(t for t in TABLES if t.name != "meta" and t.name not in SHORT_LIVED)
+"""Parents before children; `meta` describes each store itself and is never copied."""
+
+CLINIC_COPIED: tuple[Table, ...] = tuple(t for t in COPIED if t.name in CLINIC_TABLES)
 
 
 @dataclass(frozen=True)
@@ -36,10 +49,16 @@ class CopyReport:
     maps: int
     edits: int
     snapshots: int
+    accounts: int = 0
+    audit_rows: int = 0
 
     def __str__(self) -> str:
-        return (f"{self.maps} map{'s' * (self.maps != 1)}, {self.edits} edit{'s' * (self.edits != 1)}, "
+        text = (f"{self.maps} map{'s' * (self.maps != 1)}, {self.edits} edit{'s' * (self.edits != 1)}, "
                 f"{self.snapshots} snapshot{'s' * (self.snapshots != 1)}")
+        if self.accounts or self.audit_rows:
+            text += (f", {self.accounts} account{'s' * (self.accounts != 1)}, "
+                     f"{self.audit_rows} audit row{'s' * (self.audit_rows != 1)}")
+        return text
 
 
 def _columns(t: Table) -> list[str]:
@@ -53,15 +72,25 @@ def _count(store: SqlStore) -> int:
 
 def _transfer(source: SqlStore, target: SqlStore, *, replace: bool) -> CopyReport:
     counts: dict[str, int] = {}
+    dialect = target.DIALECT
     with source._tx(write=False) as src, target._tx() as dest:
-        if replace:
-            for t in reversed(COPIED):
-                dest.execute(f"DELETE FROM {t.name}")
+        if replace:  # a whole-store restore: the one place rows leave the audit trail (as a SQLite restore does)
+            for stmt in dialect.unguard("audit"):
+                dest.execute(stmt)
+            for t in reversed(TABLES):
+                if t.name != "meta":
+                    dest.execute(f"DELETE FROM {t.name}")
+            for stmt in dialect.guard("audit"):
+                dest.execute(stmt)
         else:
             held = dest.execute("SELECT count(*) FROM maps").fetchone()[0]
             if held:
                 raise StoreError(f"{target.location} already holds {held} map{'s' * (held != 1)}; "
                                  "ditmap copies only into an empty store — nothing was copied")
+            for t in CLINIC_COPIED:
+                if dest.execute(f"SELECT 1 FROM {t.name} LIMIT 1").fetchone() is not None:
+                    raise StoreError(f"{target.location} already holds clinic records ({t.name}); "
+                                     "ditmap copies only into an empty store — nothing was copied")
         for t in COPIED:
             cols = _columns(t)
             rows = src.execute(f"SELECT {', '.join(cols)} FROM {t.name} ORDER BY {', '.join(t.primary_key)}")
@@ -71,7 +100,24 @@ def _transfer(source: SqlStore, target: SqlStore, *, replace: bool) -> CopyRepor
                 dest.executemany(insert, batch)
                 n += len(batch)
             counts[t.name] = n
-    return CopyReport(maps=counts["maps"], edits=counts["edits"], snapshots=counts["snapshots"])
+    return CopyReport(maps=counts["maps"], edits=counts["edits"], snapshots=counts["snapshots"],
+                      accounts=counts["accounts"], audit_rows=counts["audit"])
+
+
+def _rows(store: SqlStore, t: Table) -> list[tuple]:
+    """A clinic table's rows, in Python's order (the back ends sort case-insensitive names differently)."""
+    with store._tx(write=False) as conn:
+        return sorted(tuple(r) for r in conn.execute(f"SELECT {', '.join(_columns(t))} FROM {t.name}"))
+
+
+def verify_clinic_copy(source: SqlStore, target: SqlStore) -> list[str]:
+    """What differs between two stores' lasting clinic records, and whether the target's audit chain holds."""
+    problems = [f"the {t.name} records differ" for t in CLINIC_COPIED if _rows(source, t) != _rows(target, t)]
+    records = target.clinic()
+    verdict = verify(records.audit_rows(), records.audit_head())
+    if not verdict.ok:
+        problems.append(f"the copy's audit trail does not verify: {verdict.message}")
+    return problems
 
 
 def _edits(store: SqlStore, map_id: str) -> list[tuple]:
@@ -105,6 +151,7 @@ def verify_copy(source: SqlStore, target: SqlStore) -> list[str]:
             if getattr(source, step)(info.id) != getattr(target, step)(info.id):
                 problems.append(f"map {info.id}: what {step.removeprefix('next_')} would do differs")
     problems += [f"map {map_id} is in the copy but not in the source" for map_id in theirs]
+    problems += verify_clinic_copy(source, target)
     if target.integrity_check() != ["ok"]:
         problems.append("the copy fails its integrity check")
     return problems

@@ -103,6 +103,7 @@ class PostgresStore(SqlStore):
     """A ditmap store in a PostgreSQL database. Safe to share across threads; reopened by itself after a fork."""
 
     _LOCK = " FOR UPDATE"
+    DIALECT = POSTGRES
 
     def __init__(self, url: str):
         super().__init__()

@@ -19,8 +19,9 @@ Schema history
      by a later undo or redo: the undo/redo stacks become two indexed queries) and `merged`;
      a `checkpoints` table (the whole map every `CHECKPOINT_EVERY` versions, so an old version is
      rebuilt from a nearby checkpoint, not from version 0); partial indexes for the stacks.
-  3  clinic mode (`CLINIC_STATEMENTS`): accounts, sign_in_failures, sessions, shares, map_owners,
-     supervision, settings, and the append-only `audit` table (triggers refuse UPDATE and DELETE).
+  3  clinic mode (`CLINIC_TABLES`): accounts, sign_in_failures, sessions, shares, map_owners,
+     supervision, settings, and the append-only `audit` table (the database refuses UPDATE and DELETE);
+     account names compare case-insensitively (`Table.nocase`, rendered by the `Dialect`).
      Nothing else changes: a store without accounts stays in personal mode.
   4  `map_summaries` (each map's caseload summary, `ditmap.caseload.summarise`, rewritten in the same
      transaction as every edit, so the caseload page never reads whole maps; rebuilt for every map when
@@ -53,6 +54,8 @@ class Table:
     columns: tuple[str, ...]  # "name TYPE [constraints]": TEXT and INTEGER only, which both databases read alike
     primary_key: tuple[str, ...]
     compact: bool = False  # SQLite: WITHOUT ROWID (the primary key is the table)
+    nocase: tuple[str, ...] = ()  # columns holding account names, which compare case-insensitively
+    append_only: bool = False  # rows are only ever added: the database refuses UPDATE, DELETE (and TRUNCATE)
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,60 @@ TABLES: tuple[Table, ...] = (
         "reviewer TEXT NOT NULL",
         "at TEXT NOT NULL",
     ), ("map_id", "version", "reviewer", "at")),
+    # clinic mode (schema 3): accounts and what hangs on them; see ditmap.accounts.clinic_store
+    Table("accounts", (
+        "name TEXT NOT NULL",
+        "roles TEXT NOT NULL",
+        "password_hash TEXT NOT NULL",
+        "created_at TEXT NOT NULL",
+        "password_changed_at TEXT NOT NULL",
+        "disabled INTEGER NOT NULL DEFAULT 0",
+        "totp_secret TEXT",
+        "totp_last_step INTEGER NOT NULL DEFAULT 0",
+        "recovery_json TEXT NOT NULL DEFAULT '[]'",
+    ), ("name",), nocase=("name",)),
+    Table("sign_in_failures", ("key TEXT NOT NULL", "at TEXT NOT NULL"), ()),
+    Table("sessions", (
+        "token_hash TEXT NOT NULL",
+        "stage TEXT NOT NULL",
+        "account TEXT",
+        "share_id TEXT",
+        "created_at TEXT NOT NULL",
+        "last_active TEXT NOT NULL",
+        "expires_at TEXT NOT NULL",
+        "address TEXT NOT NULL DEFAULT ''",
+        "pending_secret TEXT",
+    ), ("token_hash",), compact=True, nocase=("account",)),
+    Table("shares", (
+        "id TEXT NOT NULL",
+        "map_id TEXT NOT NULL",
+        "created_by TEXT NOT NULL",
+        "token_hash TEXT NOT NULL UNIQUE",
+        "code_hash TEXT NOT NULL UNIQUE",
+        "created_at TEXT NOT NULL",
+        "redeem_by TEXT NOT NULL",
+        "minutes INTEGER NOT NULL",
+        "redeemed_at TEXT",
+        "ends_at TEXT",
+        "ended_at TEXT",
+    ), ("id",)),
+    Table("map_owners", ("map_id TEXT NOT NULL", "account TEXT NOT NULL"), ("map_id",), nocase=("account",)),
+    Table("supervision", ("supervisor TEXT NOT NULL", "therapist TEXT NOT NULL"), ("supervisor", "therapist"),
+          nocase=("supervisor", "therapist")),
+    Table("settings", ("key TEXT NOT NULL", "value TEXT NOT NULL"), ("key",)),
+    Table("audit", (
+        "seq INTEGER NOT NULL",
+        "at TEXT NOT NULL",
+        "actor TEXT NOT NULL",
+        "role TEXT NOT NULL",
+        "address TEXT NOT NULL",
+        "action TEXT NOT NULL",
+        "map_id TEXT NOT NULL",
+        "outcome TEXT NOT NULL",
+        "detail TEXT NOT NULL",
+        "prev_hash TEXT NOT NULL",
+        "hash TEXT NOT NULL",
+    ), ("seq",), append_only=True),
 )
 
 INDEXES: tuple[Index, ...] = (
@@ -119,7 +176,19 @@ INDEXES: tuple[Index, ...] = (
     Index("edits_redoable", "edits", ("map_id", "version"), "undo_of IS NOT NULL AND undone = 0"),
     Index("edits_plain", "edits", ("map_id", "version"), "undo_of IS NULL AND redo_of IS NULL"),
     Index("reviews_by_reviewer", "reviews", ("reviewer", "map_id", "version")),
+    Index("sign_in_failures_key", "sign_in_failures", ("key", "at")),
+    Index("sessions_account", "sessions", ("account",)),
+    Index("sessions_share", "sessions", ("share_id",)),
+    Index("shares_map", "shares", ("map_id",)),
+    Index("audit_map", "audit", ("map_id",)),
 )
+
+CLINIC_TABLES: tuple[str, ...] = ("accounts", "sign_in_failures", "sessions", "shares", "map_owners", "supervision",
+                                  "settings", "audit")
+"""Clinic mode's tables (schema 3); a store without accounts stays in personal mode."""
+
+APPEND_ONLY_MESSAGE = "the audit trail is append-only"
+PG_NOCASE = "ditmap_nocase"  # PostgreSQL: a nondeterministic ICU collation comparing case-insensitively
 
 TABLE_NAMES: tuple[str, ...] = tuple(t.name for t in TABLES)
 """Every table, parents before children (the order to copy or create them in)."""
@@ -131,12 +200,26 @@ class SchemaError(Exception):
 
 @dataclass(frozen=True)
 class Dialect:
-    """The little that differs between the databases' DDL."""
+    """The little that differs between the databases' DDL.
+
+    Case-insensitive account names: SQLite's `COLLATE NOCASE` (ASCII letters); PostgreSQL's
+    nondeterministic ICU collation `ditmap_nocase` (`und-u-ks-level2`: every script's upper and lower case
+    compare equal, accents still count). Append-only tables: SQLite triggers that RAISE(ABORT);
+    PostgreSQL one statement-level trigger (UPDATE, DELETE, TRUNCATE) calling a function that raises.
+    """
 
     name: str  # "sqlite" or "postgres"
 
+    def _column(self, t: Table, column: str) -> str:
+        if column.split()[0] not in t.nocase:
+            return column
+        name, kind, *rest = column.split(" ", 2)
+        collation = "NOCASE" if self.name == "sqlite" else PG_NOCASE
+        return " ".join((name, kind, f"COLLATE {collation}", *rest))
+
     def create_table(self, t: Table) -> str:
-        body = ",\n    ".join((*t.columns, f"PRIMARY KEY ({', '.join(t.primary_key)})"))
+        key = (f"PRIMARY KEY ({', '.join(t.primary_key)})",) if t.primary_key else ()
+        body = ",\n    ".join((*(self._column(t, c) for c in t.columns), *key))
         tail = " WITHOUT ROWID" if t.compact and self.name == "sqlite" else ""
         return f"CREATE TABLE IF NOT EXISTS {t.name} (\n    {body}\n){tail}"
 
@@ -145,10 +228,44 @@ class Dialect:
         where = f" WHERE {i.where}" if i.where else ""
         return f"CREATE INDEX IF NOT EXISTS {i.name} ON {i.table}({', '.join(i.columns)}){where}"
 
+    def prelude(self, tables: tuple[Table, ...]) -> list[str]:
+        """What the tables' DDL refers to and must exist first (PostgreSQL: the collation, the guard function)."""
+        if self.name == "sqlite":
+            return []
+        out = []
+        if any(t.nocase for t in tables):
+            out.append(f"CREATE COLLATION IF NOT EXISTS {PG_NOCASE} "
+                       "(provider = icu, locale = 'und-u-ks-level2', deterministic = false)")
+        if any(t.append_only for t in tables):
+            out.append("CREATE OR REPLACE FUNCTION ditmap_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+                       f"$$ BEGIN RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}'; END $$")
+        return out
+
+    def guard(self, table: str) -> list[str]:
+        """The statements that make an append-only table refuse UPDATE and DELETE (idempotent)."""
+        if self.name == "sqlite":
+            return [f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END" for verb in ("UPDATE", "DELETE")]
+        return [f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION ditmap_append_only()"]
+
+    def unguard(self, table: str) -> list[str]:
+        """Lift the guard inside one transaction (only a whole-store restore does; `guard` puts it back)."""
+        if self.name == "sqlite":
+            return [f"DROP TRIGGER IF EXISTS {table}_no_{verb}" for verb in ("update", "delete")]
+        return [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"]
+
+    def lock_table(self, table: str) -> str:
+        """Inside a write transaction: make other writers to this table wait until commit (SQLite's
+        `BEGIN IMMEDIATE` already does; PostgreSQL needs a lock that conflicts with itself, reads still pass)."""
+        return "" if self.name == "sqlite" else f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"
+
     def ddl(self, tables: tuple[str, ...] = TABLE_NAMES) -> list[str]:
-        """The statements that create these tables and their indexes."""
-        return ([self.create_table(t) for t in TABLES if t.name in tables]
-                + [self.create_index(i) for i in INDEXES if i.table in tables])
+        """The statements that create these tables, their indexes and their guards."""
+        chosen = tuple(t for t in TABLES if t.name in tables)
+        return (self.prelude(chosen) + [self.create_table(t) for t in chosen]
+                + [self.create_index(i) for i in INDEXES if i.table in tables]
+                + [s for t in chosen if t.append_only for s in self.guard(t.name)])
 
 
 SQLITE = Dialect("sqlite")
@@ -200,85 +317,9 @@ def _migrate_1_to_2(conn: Connection, dialect: Dialect, dumps_map: Callable[[obj
                              (map_id, version, dumps_map(m)))
 
 
-CLINIC_STATEMENTS: tuple[str, ...] = (
-    """CREATE TABLE IF NOT EXISTS accounts (
-        name                TEXT PRIMARY KEY COLLATE NOCASE,
-        roles               TEXT NOT NULL,
-        password_hash       TEXT NOT NULL,
-        created_at          TEXT NOT NULL,
-        password_changed_at TEXT NOT NULL,
-        disabled            INTEGER NOT NULL DEFAULT 0,
-        totp_secret         TEXT,
-        totp_last_step      INTEGER NOT NULL DEFAULT 0,
-        recovery_json       TEXT NOT NULL DEFAULT '[]'
-    )""",
-    "CREATE TABLE IF NOT EXISTS sign_in_failures (key TEXT NOT NULL, at TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS sign_in_failures_key ON sign_in_failures(key, at)",
-    """CREATE TABLE IF NOT EXISTS sessions (
-        token_hash     TEXT PRIMARY KEY,
-        stage          TEXT NOT NULL,
-        account        TEXT COLLATE NOCASE,
-        share_id       TEXT,
-        created_at     TEXT NOT NULL,
-        last_active    TEXT NOT NULL,
-        expires_at     TEXT NOT NULL,
-        address        TEXT NOT NULL DEFAULT '',
-        pending_secret TEXT
-    ) WITHOUT ROWID""",
-    "CREATE INDEX IF NOT EXISTS sessions_account ON sessions(account)",
-    "CREATE INDEX IF NOT EXISTS sessions_share ON sessions(share_id)",
-    """CREATE TABLE IF NOT EXISTS shares (
-        id          TEXT PRIMARY KEY,
-        map_id      TEXT NOT NULL,
-        created_by  TEXT NOT NULL,
-        token_hash  TEXT NOT NULL UNIQUE,
-        code_hash   TEXT NOT NULL UNIQUE,
-        created_at  TEXT NOT NULL,
-        redeem_by   TEXT NOT NULL,
-        minutes     INTEGER NOT NULL,
-        redeemed_at TEXT,
-        ends_at     TEXT,
-        ended_at    TEXT
-    )""",
-    "CREATE INDEX IF NOT EXISTS shares_map ON shares(map_id)",
-    "CREATE TABLE IF NOT EXISTS map_owners (map_id TEXT PRIMARY KEY, account TEXT NOT NULL COLLATE NOCASE)",
-    """CREATE TABLE IF NOT EXISTS supervision (
-        supervisor TEXT NOT NULL COLLATE NOCASE,
-        therapist  TEXT NOT NULL COLLATE NOCASE,
-        PRIMARY KEY (supervisor, therapist)
-    )""",
-    "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    """CREATE TABLE IF NOT EXISTS audit (
-        seq       INTEGER PRIMARY KEY,
-        at        TEXT NOT NULL,
-        actor     TEXT NOT NULL,
-        role      TEXT NOT NULL,
-        address   TEXT NOT NULL,
-        action    TEXT NOT NULL,
-        map_id    TEXT NOT NULL,
-        outcome   TEXT NOT NULL,
-        detail    TEXT NOT NULL,
-        prev_hash TEXT NOT NULL,
-        hash      TEXT NOT NULL
-    )""",
-    "CREATE INDEX IF NOT EXISTS audit_map ON audit(map_id)",
-    """CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
-       BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
-    """CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
-       BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
-)
-"""Clinic mode's tables, one statement each (trigger bodies hold semicolons, so no splitting on ';')."""
-
-
-def clinic_statements(dialect: Dialect) -> tuple[str, ...]:
-    """Clinic mode's DDL for a back end (SQLite's case-insensitive names and triggers)."""
-    return CLINIC_STATEMENTS if dialect.name == "sqlite" else ()
-
-
-def _migrate_2_to_3(conn: Connection, dialect: Dialect, _dumps: Callable[[object], str]) -> None:
+def _migrate_2_to_3(conn: Connection, dialect: Dialect, dumps_map: Callable[[object], str]) -> None:
     """Add clinic mode's tables; maps and their history are untouched."""
-    for stmt in clinic_statements(dialect):
-        conn.execute(stmt)
+    add_tables(*CLINIC_TABLES)(conn, dialect, dumps_map)
 
 
 def build_summaries(conn: Connection) -> None:
@@ -327,7 +368,7 @@ def migrate(conn: Connection, dialect: Dialect, found: int, what: str, dumps_map
     """
     version = found
     if version == 0:
-        for stmt in (*dialect.ddl(), *clinic_statements(dialect)):
+        for stmt in dialect.ddl():
             conn.execute(stmt)
         conn.execute("INSERT INTO meta (key, value) VALUES ('application', 'ditmap')"
                      " ON CONFLICT (key) DO UPDATE SET value = excluded.value")

@@ -26,6 +26,7 @@ import secrets
 from abc import abstractmethod
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
 
 from ditmap.caseload import MapSummary, summarise
 from ditmap.integrity import check_map
@@ -45,7 +46,10 @@ from ditmap.store.base import (
 )
 from ditmap.store.diff import diff_maps
 from ditmap.store.merge import collides
-from ditmap.store.schema import CHECKPOINT_EVERY, Connection
+from ditmap.store.schema import CHECKPOINT_EVERY, Connection, Dialect
+
+if TYPE_CHECKING:
+    from ditmap.store.clinic_sql import SqlClinic
 
 log = logging.getLogger("ditmap.store")
 
@@ -112,8 +116,10 @@ class SqlStore(Store):
     """The store's rules over any SQL database; subclasses give connections and transactions."""
 
     _LOCK = ""  # appended to the map-row SELECT in a write transaction (PostgreSQL: " FOR UPDATE")
+    DIALECT: Dialect  # how this database spells the few things that differ (`ditmap.store.schema`)
 
     def __init__(self) -> None:
+        self._clinic: SqlClinic | None = None
         self._parsed: dict[str, tuple[str, DitMap]] = {}  # map id → (current text, parsed map); maps are frozen
         self._summaries: dict[str, tuple[str, MapSummary]] = {}  # map id → (summary text, parsed), likewise
 
@@ -133,6 +139,14 @@ class SqlStore(Store):
     @abstractmethod
     def integrity_check(self) -> list[str]:
         """["ok"] when the database is sound, else one line per problem."""
+
+    def clinic(self) -> SqlClinic:
+        """Clinic mode's records (accounts, shares, audit trail…), kept in this same database (schema 3)."""
+        if self._clinic is None:
+            from ditmap.store.clinic_sql import SqlClinic
+
+            self._clinic = SqlClinic(self)
+        return self._clinic
 
     def _current(self, map_id: str, text: str) -> DitMap:
         """The current map parsed from its stored text, reusing the last parse when the text is identical.

@@ -17,15 +17,11 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ditmap.store.backup_file import BackupFileError, private_copy
 from ditmap.store.base import StoreError
-from ditmap.store.schema import SchemaError, check_openable, ensure_schema
+from ditmap.store.schema import SQLITE, SchemaError, check_openable, ensure_schema
 from ditmap.store.sql_store import SqlStore, dumps_map, log
-
-if TYPE_CHECKING:
-    from ditmap.store.clinic_sqlite import SqliteClinic
 
 BUSY_TIMEOUT_MS = 10_000
 SYNCHRONOUS = "FULL"  # an acknowledged edit survives power loss; only benchmarks building test data lower it
@@ -44,10 +40,11 @@ def _create_private(path: Path) -> None:
 class SqliteStore(SqlStore):
     """A ditmap store in one SQLite file. Safe to share across threads; open one per process (not across fork)."""
 
+    DIALECT = SQLITE
+
     def __init__(self, path: str | Path):
         super().__init__()
         self.path = Path(path)
-        self._clinic: SqliteClinic | None = None
         if self.path.is_dir():
             raise StoreError(f"{self.path} is a folder, not a store file")
         _create_private(self.path)
@@ -74,14 +71,6 @@ class SqliteStore(SqlStore):
     @property
     def location(self) -> str:
         return str(self.path)
-
-    def clinic(self) -> SqliteClinic:
-        """Clinic mode's records, kept in this same file (tables added by schema 3)."""
-        if self._clinic is None:
-            from ditmap.store.clinic_sqlite import SqliteClinic
-
-            self._clinic = SqliteClinic(self)
-        return self._clinic
 
     def close(self) -> None:
         """Release the idle connection. The store stays usable (each call opens its own connection)."""

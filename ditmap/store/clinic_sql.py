@@ -1,27 +1,33 @@
-"""Clinic mode's records in the same SQLite file as the maps (`ClinicStore` over a `SqliteStore`).
+"""Clinic mode's records in the same database as the maps (`ClinicStore` over any `SqlStore`: SQLite or PostgreSQL).
 
-Same connection discipline as the store: a short-lived connection per call, `BEGIN IMMEDIATE` for every
-read-then-write. Audit appends run in one IMMEDIATE transaction (read the last row, seal, insert, record
-the head), so concurrent appends from several threads or processes queue and the chain never forks.
+Same connection discipline as the store: the back end's `_connect` for a read, `_tx` for every
+read-then-write, `?` placeholders and the SQL both databases read alike (`INSERT … ON CONFLICT`). The
+tables are described once in `ditmap.store.schema` (`CLINIC_TABLES`); names compare case-insensitively
+there, so `name = ?` finds "Ann" for "ann" on both back ends. Audit appends run in one write transaction
+that first takes the audit table for itself (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: `LOCK TABLE … SHARE
+ROW EXCLUSIVE`), then reads the last row, seals, inserts and records the head, so concurrent appends from
+several threads or processes queue and the chain never forks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from ditmap.accounts.clinic_store import ClinicStore
 from ditmap.accounts.model import Account, AccountError, SessionRecord, Share
 from ditmap.audit import GENESIS, AuditEntry, AuditRow, seal
+from ditmap.store.schema import Connection as Conn
 
 if TYPE_CHECKING:
-    from ditmap.store.sqlite import SqliteStore
+    from ditmap.store.sql_store import SqlStore
 
 _ACCOUNT_COLS = ("name, roles, password_hash, created_at, password_changed_at, disabled, totp_secret, "
                  "totp_last_step, recovery_json")
+_UPDATE_ACCOUNT = ", ".join(f"{c} = excluded.{c}" for c in _ACCOUNT_COLS.split(", ")[1:])
 _SESSION_COLS = "token_hash, stage, created_at, last_active, expires_at, account, share_id, address, pending_secret"
 _SHARE_COLS = ("id, map_id, created_by, token_hash, code_hash, created_at, redeem_by, minutes, redeemed_at, "
                "ends_at, ended_at")
@@ -52,21 +58,26 @@ def _share(r: Sequence) -> Share:
                  redeem_by=_t(r[6]), minutes=r[7], redeemed_at=_t(r[8]), ends_at=_t(r[9]), ended_at=_t(r[10]))
 
 
+def _put_setting(conn: Conn, key: str, value: str) -> None:
+    conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)"
+                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+
 def _audit(r: Sequence) -> AuditRow:
     return AuditRow(r[0], _t(r[1]), *r[2:])
 
 
-class SqliteClinic(ClinicStore):
-    """Clinic records kept in a `SqliteStore`'s file (see `ditmap.store.schema.CLINIC_STATEMENTS`)."""
+class SqlClinic(ClinicStore):
+    """Clinic records kept beside a `SqlStore`'s maps (see `ditmap.store.schema.CLINIC_TABLES`)."""
 
-    def __init__(self, store: SqliteStore):
+    def __init__(self, store: SqlStore):
         self._store = store
 
-    def _connect(self):  # type: ignore[no-untyped-def]
+    def _connect(self) -> AbstractContextManager[Conn]:
         return self._store._connect()
 
-    def _tx(self, mode: str = "IMMEDIATE"):  # type: ignore[no-untyped-def]
-        return self._store._tx(write=mode != "DEFERRED")
+    def _tx(self) -> AbstractContextManager[Conn]:
+        return self._store._tx(write=True)
 
     # --- accounts --------------------------------------------------------------------------------
 
@@ -89,16 +100,15 @@ class SqliteClinic(ClinicStore):
 
     def add_account(self, account: Account) -> None:
         with self._tx() as conn:
-            try:
-                conn.execute(f"INSERT INTO accounts ({_ACCOUNT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             self._account_values(account))
-            except sqlite3.IntegrityError:
-                raise AccountError(f'there is already an account named "{account.name}"') from None
+            cur = conn.execute(f"INSERT INTO accounts ({_ACCOUNT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                               " ON CONFLICT (name) DO NOTHING", self._account_values(account))
+            if cur.rowcount != 1:  # the name (in any case) is taken; nothing was written
+                raise AccountError(f'there is already an account named "{account.name}"')
 
     def save_account(self, account: Account) -> None:
         with self._tx() as conn:
-            cur = conn.execute(f"REPLACE INTO accounts ({_ACCOUNT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                               self._account_values(account))
+            cur = conn.execute(f"INSERT INTO accounts ({_ACCOUNT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                               f" ON CONFLICT (name) DO UPDATE SET {_UPDATE_ACCOUNT}", self._account_values(account))
             if cur.rowcount < 1:  # pragma: no cover
                 raise AccountError(f'no account named "{account.name}"')
 
@@ -203,7 +213,8 @@ class SqliteClinic(ClinicStore):
 
     def set_owner(self, map_id: str, account: str) -> None:
         with self._tx() as conn:
-            conn.execute("REPLACE INTO map_owners (map_id, account) VALUES (?, ?)", (map_id, account))
+            conn.execute("INSERT INTO map_owners (map_id, account) VALUES (?, ?)"
+                         " ON CONFLICT (map_id) DO UPDATE SET account = excluded.account", (map_id, account))
 
     def unowned_maps(self, map_ids: Sequence[str]) -> list[str]:
         with self._connect() as conn:
@@ -212,7 +223,7 @@ class SqliteClinic(ClinicStore):
 
     def assign(self, supervisor: str, therapist: str) -> None:
         with self._tx() as conn:
-            conn.execute("INSERT OR IGNORE INTO supervision (supervisor, therapist) VALUES (?, ?)",
+            conn.execute("INSERT INTO supervision (supervisor, therapist) VALUES (?, ?) ON CONFLICT DO NOTHING",
                          (supervisor, therapist))
 
     def unassign(self, supervisor: str, therapist: str) -> bool:
@@ -234,15 +245,17 @@ class SqliteClinic(ClinicStore):
 
     def append_audit(self, entry: AuditEntry) -> AuditRow:
         at = entry.at or dt.datetime.now(dt.UTC)
+        lock = self._store.DIALECT.lock_table("audit")
         with self._tx() as conn:
+            if lock:
+                conn.execute(lock)
             last = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
             seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
             row = seal(seq, entry, at.astimezone(dt.UTC), prev)
             conn.execute(f"INSERT INTO audit ({_AUDIT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          (row.seq, _iso(row.at), row.actor, row.role, row.address, row.action, row.map_id,
                           row.outcome, row.detail, row.prev_hash, row.hash))
-            conn.execute("REPLACE INTO settings (key, value) VALUES ('audit_head', ?)",
-                         (json.dumps([row.seq, row.hash]),))
+            _put_setting(conn, "audit_head", json.dumps([row.seq, row.hash]))
         return row
 
     def audit_rows(self, *, map_id: str | None = None, actor: str | None = None, since: dt.datetime | None = None,
@@ -252,14 +265,14 @@ class SqliteClinic(ClinicStore):
             where.append("map_id = ?")
             args.append(map_id)
         if actor:
-            where.append("actor = ? COLLATE NOCASE")
+            where.append("lower(actor) = lower(?)")  # the actor as typed at sign-in, any case
             args.append(actor)
         if since is not None:
             where.append("at >= ?")
             args.append(_iso(since))
         sql = f"SELECT {_AUDIT_COLS} FROM audit" + (f" WHERE {' AND '.join(where)}" if where else "")
         if limit is not None:  # the newest `limit`, still oldest first
-            sql = f"SELECT * FROM ({sql} ORDER BY seq DESC LIMIT {int(limit)})"
+            sql = f"SELECT * FROM ({sql} ORDER BY seq DESC LIMIT {int(limit)}) AS newest"
         with self._connect() as conn:
             return [_audit(r) for r in conn.execute(sql + " ORDER BY seq", args)]
 
@@ -282,4 +295,4 @@ class SqliteClinic(ClinicStore):
             if value is None:
                 conn.execute("DELETE FROM settings WHERE key = ?", (key,))
             else:
-                conn.execute("REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
+                _put_setting(conn, key, value)
