@@ -65,8 +65,8 @@ def writer(path: str, map_id: str, seed: int, fd: int) -> None:
         m, v = a.map, a.version
 
 
-def test_sigkill_never_loses_an_acknowledged_edit_or_half_applies_one(db):
-    path = db
+def test_sigkill_never_loses_an_acknowledged_edit_or_half_applies_one(store_db):
+    path = store_db
     with open_store(path) as store:
         map_id = store.create_map("Crash", start()).id
     rng = random.Random(7)
