@@ -110,6 +110,7 @@ class SqlStore(Store):
     """The store's rules over any SQL database; subclasses give connections and transactions."""
 
     _LOCK = ""  # appended to the map-row SELECT in a write transaction (PostgreSQL: " FOR UPDATE")
+    _ANNOUNCE = ""  # appended to the UPDATE that moves a map's version (PostgreSQL: RETURNING pg_notify(…))
 
     def __init__(self) -> None:
         self._parsed: dict[str, tuple[str, DitMap]] = {}  # map id → (current text, parsed map); maps are frozen
@@ -302,7 +303,7 @@ class SqlStore(Store):
         sentence, author = plain_text(sentence), plain_text(author)
         text = dumps_map(new_map)
         cur = conn.execute("UPDATE maps SET version = version + 1, current_json = ?, updated_at = ?"
-                           " WHERE id = ? AND version = ?", (text, now, map_id, current_version))
+                           " WHERE id = ? AND version = ?" + self._ANNOUNCE, (text, now, map_id, current_version))
         if cur.rowcount != 1:  # cannot happen under the map's lock; never ignore it if it does
             raise StoreError("the map changed while this edit was being saved; nothing was written — try again")
         version = current_version + 1
@@ -316,7 +317,6 @@ class SqlStore(Store):
             conn.execute("INSERT INTO checkpoints (map_id, version, map_json) VALUES (?, ?, ?)"
                          " ON CONFLICT (map_id, version) DO UPDATE SET map_json = excluded.map_json",
                          (map_id, version, text))
-        self._announce(conn, map_id, version)
         log.debug("map %s: wrote version %d%s", map_id, version, " (merged)" if merged else "")
         edit = Edit(version=version, op=op, inverse=inverse, sentence=sentence, author=author, at=_time(now),
                     undo_of=undo_of, redo_of=redo_of, merged=merged)
@@ -462,6 +462,3 @@ class SqlStore(Store):
             rows = conn.execute("SELECT name, version, at, author FROM snapshots WHERE map_id = ? ORDER BY version, at",
                                 (map_id,)).fetchall()
         return [Snapshot(name=r[0], version=r[1], at=_time(r[2]), author=r[3]) for r in rows]
-
-    def _announce(self, conn: Conn, map_id: str, version: int) -> None:
-        """Called inside the transaction that wrote `version` (PostgreSQL: NOTIFY, delivered at commit)."""
