@@ -36,7 +36,7 @@ def pg_cluster() -> Iterator:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def db(request, tmp_path) -> str:
+def store_db(request, tmp_path) -> str:
     """What `open_store()` is given for one test: a new SQLite file, or a new, empty PostgreSQL database."""
     if request.param == "sqlite":
         return str(tmp_path / "store.sqlite3")

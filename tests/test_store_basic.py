@@ -2,7 +2,7 @@
 diff, conflicts and merges, snapshots; and choosing the back end from `DITMAP_DB`.
 
 Expected values are written out by hand from the operations applied, never read back from the
-store's own bookkeeping. The `db` fixture (tests/conftest.py) runs each test on both.
+store's own bookkeeping. The `store_db` fixture (tests/conftest.py) runs each test on both.
 """
 
 from __future__ import annotations
@@ -72,8 +72,8 @@ def rich_map() -> DitMap:
 
 
 @pytest.fixture
-def store(db: str):
-    s = open_store(db)
+def store(store_db: str):
+    s = open_store(store_db)
     yield s
     s.close()
 
@@ -395,12 +395,12 @@ def test_undo_redo_stack_is_linear_and_a_new_edit_clears_redo(store, mid):
                                                                   f"Undid: {alias_sentence}"]
 
 
-def test_undo_is_refused_clearly_when_the_inverse_no_longer_applies(store, mid, db):
+def test_undo_is_refused_clearly_when_the_inverse_no_longer_applies(store, mid, store_db):
     store.apply(mid, UpdateItem(kind="person", id="p-th", changes={"notes": "x"}), base_version=0)
     # Simulate a later edit the stack does not know about (written by another program): p-th removed.
     m = store.load(mid)[0]
     gone = RemoveItem(kind="person", id="p-th", cascade=True).apply(m)
-    raw_execute(db, [
+    raw_execute(store_db, [
         ("UPDATE maps SET current_json = ?, version = 2 WHERE id = ?", (dumps(gone), mid)),
         ("INSERT INTO edits (map_id, version, op_json, inverse_json, touches_json, sentence, at, undo_of)"
          " VALUES (?, 2, ?, ?, ?, 'Removed Therapist', '2026-01-01T00:00:00+00:00', 1)",

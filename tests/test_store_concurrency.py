@@ -133,8 +133,8 @@ def last_writes(ops: list[Operation]) -> tuple[dict[tuple[str, str, str], Any], 
     return last, removed
 
 
-def test_processes_editing_one_map_lose_nothing(tmp_path, db):
-    path = db
+def test_processes_editing_one_map_lose_nothing(tmp_path, store_db):
+    path = store_db
     store = open_store(path)
     map_id = store.create_map("Shared", initial_map()).id
     ctx = mp.get_context("spawn")
@@ -199,11 +199,11 @@ def test_processes_editing_one_map_lose_nothing(tmp_path, db):
     store.close()
 
 
-def test_threads_sharing_one_store_object_lose_nothing(db):
+def test_threads_sharing_one_store_object_lose_nothing(store_db):
     """The dashboard shares one store object across Streamlit's threads (st.cache_resource)."""
     import threading
 
-    store = open_store(db)
+    store = open_store(store_db)
     map_id = store.create_map("Shared", initial_map()).id
     acked: list[int] = []
     errors: list[BaseException] = []

@@ -1,6 +1,6 @@
 """The latest version of each open map, kept in memory by a LISTEN connection, so a live poll costs no query.
 
-Every write announces `NOTIFY ditmap_versions, '<map id> <version>'` in its transaction (PostgreSQL
+Every write announces `pg_notify('ditmap_versions', '<map id> <version>')` in its transaction (PostgreSQL
 delivers it at commit, to every listening connection, in commit order). One daemon thread per store
 listens and keeps `{map id: version}` for the maps this process has asked about. The payload is the map
 id and version only: every database user can LISTEN, so nothing clinical is ever sent.
@@ -28,10 +28,6 @@ CHANNEL = "ditmap_versions"
 HEARTBEAT_S = 5.0  # how often an idle listener checks its connection (one tiny query per process)
 WAKE_S = 1.0  # how often the thread looks up from waiting (to stop soon after close())
 RETRY_S = (0.1, 0.25, 0.5, 1.0, 2.0)  # waits between reconnection attempts (then 2 s each)
-
-
-def payload(map_id: str, version: int) -> str:
-    return f"{map_id} {version}"
 
 
 RESET = "*"  # every map's version may have changed (a whole-store restore): forget them all

@@ -28,7 +28,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ditmap.operations import Operation
 from ditmap.store.base import Applied, StoreError
-from ditmap.store.pg_feed import CHANNEL, RESET, VersionFeed, payload
+from ditmap.store.pg_feed import CHANNEL, RESET, VersionFeed
 from ditmap.store.postgres_url import redact
 from ditmap.store.schema import (
     APPLICATION_ID,
@@ -104,6 +104,9 @@ class PostgresStore(SqlStore):
 
     _LOCK = " FOR UPDATE"
     DIALECT = POSTGRES
+    # The announcement rides on the UPDATE that moves the version (no extra round trip); NOTIFY is
+    # transactional, so it is delivered at commit, and never for an edit rolled back.
+    _ANNOUNCE = f" RETURNING pg_notify('{CHANNEL}', id || ' ' || version)"
 
     def __init__(self, url: str):
         super().__init__()
@@ -221,9 +224,6 @@ class PostgresStore(SqlStore):
             pool.close()
 
     # --- the live feed -----------------------------------------------------------------------------
-
-    def _announce(self, conn: _PgConn, map_id: str, version: int) -> None:  # type: ignore[override]
-        conn.execute("SELECT pg_notify(?, ?)", (CHANNEL, payload(map_id, version)))
 
     def version(self, map_id: str) -> int:
         """The map's current version: from memory while the listener is connected, else one indexed query."""

@@ -117,6 +117,7 @@ class SqlStore(Store):
 
     _LOCK = ""  # appended to the map-row SELECT in a write transaction (PostgreSQL: " FOR UPDATE")
     DIALECT: Dialect  # how this database spells the few things that differ (`ditmap.store.schema`)
+    _ANNOUNCE = ""  # appended to the UPDATE that moves a map's version (PostgreSQL: RETURNING pg_notify(…))
 
     def __init__(self) -> None:
         self._clinic: SqlClinic | None = None
@@ -332,7 +333,7 @@ class SqlStore(Store):
         sentence, author = plain_text(sentence), plain_text(author)
         text = dumps_map(new_map)
         cur = conn.execute("UPDATE maps SET version = version + 1, current_json = ?, updated_at = ?"
-                           " WHERE id = ? AND version = ?", (text, now, map_id, current_version))
+                           " WHERE id = ? AND version = ?" + self._ANNOUNCE, (text, now, map_id, current_version))
         if cur.rowcount != 1:  # cannot happen under the map's lock; never ignore it if it does
             raise StoreError("the map changed while this edit was being saved; nothing was written — try again")
         version = current_version + 1
@@ -347,7 +348,6 @@ class SqlStore(Store):
             conn.execute("INSERT INTO checkpoints (map_id, version, map_json) VALUES (?, ?, ?)"
                          " ON CONFLICT (map_id, version) DO UPDATE SET map_json = excluded.map_json",
                          (map_id, version, text))
-        self._announce(conn, map_id, version)
         log.debug("map %s: wrote version %d%s", map_id, version, " (merged)" if merged else "")
         edit = Edit(version=version, op=op, inverse=inverse, sentence=sentence, author=author, at=_time(now),
                     undo_of=undo_of, redo_of=redo_of, merged=merged)
@@ -542,6 +542,3 @@ class SqlStore(Store):
             rows = conn.execute("SELECT map_id, max(version) FROM reviews WHERE reviewer = ? GROUP BY map_id",
                                 (reviewer,)).fetchall()
         return {r[0]: r[1] for r in rows}
-
-    def _announce(self, conn: Conn, map_id: str, version: int) -> None:
-        """Called inside the transaction that wrote `version` (PostgreSQL: NOTIFY, delivered at commit)."""
