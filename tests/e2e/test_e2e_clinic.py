@@ -184,9 +184,10 @@ def test_a_share_puts_the_tablet_in_the_client_view_until_it_is_ended(context_fa
         assert tablet.get_by_role("heading", name="Our map").count() == 1, way_out
         assert tablet.get_by_text("Bob's client").count() == 0
 
-    nav(tablet, "People in your life")
-    tablet.get_by_role("textbox", name="name").last.fill("Newcomer")
-    tablet.get_by_role("button", name="Add person").last.click()
+    tablet.get_by_role("button", name="Add person").first.click()  # from the map, as in session
+    pop = tablet.get_by_role("dialog")
+    pop.get_by_role("textbox").first.fill("Newcomer")
+    pop.get_by_role("button", name="Add person").click()
     wait_idle(tablet, SLOW)
     saved = time.monotonic()
     drawing = therapist.locator(".nv").first
