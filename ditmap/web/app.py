@@ -16,8 +16,12 @@ MIDDLEWARE = [Middleware(Guard)]
 
 
 def prepare() -> None:
-    """Before the server answers anything: make sure it never looks outward for its own address."""
+    """Before the server answers anything: make sure it never looks outward for its own address, and open
+    the store (and import what the middleware needs) now, so the first request does not wait for it."""
     no_outward_lookups()
+    from ditmap.web.middleware import _clinic
+
+    _clinic().mode()
 
 
 __all__ = ["MIDDLEWARE", "ROUTES", "prepare"]

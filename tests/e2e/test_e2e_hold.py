@@ -14,7 +14,7 @@ SLOW = 60_000
 
 
 def goto(page, url: str) -> None:
-    page.goto(url)
+    page.goto(url, wait_until="domcontentloaded")  # "load" also waits for the drawing's frame
     page.wait_for_selector("[data-testid=stApp]")
     wait_idle(page, SLOW)
 
