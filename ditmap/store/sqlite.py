@@ -8,7 +8,8 @@ Why it is built this way (see ../../docs/store.md):
   read-then-write, so writers queue instead of failing, and an acknowledged edit survives a crash.
 - Each map keeps its current JSON (opening is one read), the map as created (`initial_json`), every
   edit's operation and inverse (history, undo, replay), and a checkpoint every 50 versions (an old
-  version is rebuilt from a nearby checkpoint, not from version 0).
+  version is rebuilt from a nearby checkpoint, not from version 0), at each session's end (the version
+  before the next session is recorded) and at each snapshot, so a replay opens them in one read.
 - Optimistic concurrency: an edit names the version it was made against. If others wrote since, it
   lands only when it writes none of the fields they wrote (then `merged=True`); otherwise `Conflict`,
   and nothing is written.
@@ -31,7 +32,7 @@ from pathlib import Path
 from ditmap.caseload import MapSummary, summarise
 from ditmap.integrity import check_map
 from ditmap.model import DitMap
-from ditmap.operations import Operation, OperationError, Touch, dump_operation, parse_operation
+from ditmap.operations import AddItem, Batch, Operation, OperationError, Touch, dump_operation, parse_operation
 from ditmap.store.base import (
     Applied,
     Conflict,
@@ -89,6 +90,13 @@ def _info(row: Sequence) -> MapInfo:
 def _edit(row: Sequence) -> Edit:
     return Edit(version=row[0], op=parse_operation(row[1]), inverse=parse_operation(row[2]), sentence=row[3],
                 author=row[4], at=_time(row[5]), undo_of=row[6], redo_of=row[7], merged=bool(row[8]))
+
+
+def _records_session(op: Operation) -> bool:
+    """Whether an operation records a new session (directly or inside a batch)."""
+    if isinstance(op, AddItem):
+        return op.kind == "session"
+    return isinstance(op, Batch) and any(_records_session(o) for o in op.ops)
 
 
 def _clean_name(name: str) -> str:
@@ -418,6 +426,9 @@ class SqliteStore(Store):
                                    base_version, current_version, clashes)
             new_map = op.apply(m)
             touches = op.touches(m)
+            if _records_session(op):  # the map as the previous session ended: replay opens it in one read
+                conn.execute("INSERT OR IGNORE INTO checkpoints (map_id, version, map_json) VALUES (?, ?, ?)",
+                             (map_id, current_version, text))
             return self._write(conn, map_id, current_version, new_map, op, op.inverse(m), touches,
                                op.describe(m), author, merged=merged)
 
@@ -510,13 +521,15 @@ class SqliteStore(Store):
         """Name the current version ("end of session 5"); names are unique within a map."""
         name = _clean_name(name)
         with self._tx() as conn:
-            version, _text, _deleted = self._map_row(conn, map_id)
+            version, text, _deleted = self._map_row(conn, map_id)
             now = _now()
             try:
                 conn.execute("INSERT INTO snapshots (map_id, name, version, at, author) VALUES (?, ?, ?, ?, ?)",
                              (map_id, name, version, now, author))
             except sqlite3.IntegrityError:
                 raise StoreError(f"this map already has a snapshot named “{name}”") from None
+            conn.execute("INSERT OR IGNORE INTO checkpoints (map_id, version, map_json) VALUES (?, ?, ?)",
+                         (map_id, version, text))  # a snapshot opens in one read too
         return Snapshot(name=name, version=version, at=_time(now), author=author)
 
     def snapshots(self, map_id: str) -> list[Snapshot]:
