@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from apps.supervision_cases import build_case
-from e2e_ui import click, goto, nav, options, select, wait_for, wait_idle
+from e2e_ui import click, nav, options, select, wait_for, wait_idle
 
 from ditmap.supervision import replay_stops
 
@@ -34,12 +34,14 @@ def test_a_supervisor_reviews_a_case_and_the_therapist_sees_the_comment(context_
 
     therapist = context_factory().new_page()
     therapist.set_default_timeout(15_000)
-    goto(therapist, server.url)  # the therapist's Maps page, open before the supervisor comments
+    therapist.goto(server.url)  # the therapist's Maps page, open before the supervisor comments
+    wait_idle(therapist, timeout=60_000)  # a fresh server's first run (imports) on a shared machine
     assert therapist.get_by_text("new supervisor comment").count() == 0
 
     sup = context_factory().new_page()
     sup.set_default_timeout(15_000)
-    goto(sup, f"{server.url}/caseload?as=supervisor")
+    sup.goto(f"{server.url}/caseload?as=supervisor")
+    wait_idle(sup, timeout=60_000)
     sup.get_by_role("heading", name="Caseload").wait_for()
     select(sup, "Sort by", "deterioration first")
     wait_idle(sup)
