@@ -64,8 +64,8 @@ def caseload(runs: int) -> tuple[float, float, float, float]:
     return run, base, wall, wall_base
 
 
-_CLICK_DRAWN = """() => {
-  const v = document.querySelector('.nv').ditmapView;
+_CLICK_DRAWN = """(el) => {
+  const v = el.ditmapView;
   const before = v.data;
   window.__stepDrawn = undefined;
   const seen = () => {
@@ -112,15 +112,17 @@ def replay_step(runs: int) -> tuple[float, float, int]:
             b = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update"])
-            ctx = b.new_context(viewport={"width": 1280, "height": 900})
-            pm, pe = ctx.new_page(), ctx.new_page()
+            # One context (window) each: a page in a background tab of the same window gets no animation frames.
+            ctx_m = b.new_context(viewport={"width": 1280, "height": 900})
+            ctx_e = b.new_context(viewport={"width": 1280, "height": 900})
+            pm, pe = ctx_m.new_page(), ctx_e.new_page()
             pm.goto(f"{app.url}/replay?map={map_id}&as=supervisor")
             pm.wait_for_function("() => window.__ditmapMapReadyAt !== undefined", timeout=60_000)
             pm.wait_for_selector(_IDLE)
             pe.goto(empty.url)
             pe.wait_for_selector(_IDLE)
             for _ in range(min(runs, 14)):  # one step back per run, from session 16
-                t0 = pm.evaluate(_CLICK_DRAWN)
+                t0 = pm.locator(".nv").first.evaluate(_CLICK_DRAWN)  # the drawing may sit in a shadow root
                 pm.wait_for_function("() => window.__stepDrawn !== undefined", timeout=30_000)
                 mine.append(pm.evaluate("window.__stepDrawn") - t0)
                 pm.wait_for_selector(_IDLE)
@@ -129,7 +131,8 @@ def replay_step(runs: int) -> tuple[float, float, int]:
                 pe.wait_for_function("() => window.__idleAt !== undefined", timeout=30_000)
                 base.append(pe.evaluate("window.__idleAt") - t1)
                 pe.wait_for_timeout(200)
-            ctx.close()
+            ctx_m.close()
+            ctx_e.close()
             b.close()
     finally:
         app.stop()

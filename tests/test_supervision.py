@@ -161,3 +161,16 @@ def test_a_comment_on_a_version_names_its_number():
     assert m.label_of("version", "12") == "version 12"
     with pytest.raises(OperationError, match="version number"):
         AddItem(kind="comment", item={"id": "v2", "anchor_kind": "version", "anchor": "v12", "text": "?"}).apply(m)
+
+
+def test_each_session_end_and_snapshot_is_a_checkpoint_so_replay_reads_it_without_replaying(built, monkeypatch):
+    import ditmap.store.sqlite as sq
+
+    store, mid = built
+    store.snapshot(mid, "mid-way")
+    m, v = store.load(mid)
+    stops = replay_stops(store.history(mid), m, v, store.snapshots(mid))
+    expected = {s.version: store.map_at(mid, s.version) for s in stops}
+    monkeypatch.setattr(sq, "parse_operation", lambda _text: pytest.fail("an edit was replayed"))
+    for version, at in expected.items():
+        assert store.map_at(mid, version) == at

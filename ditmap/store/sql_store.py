@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from ditmap.caseload import MapSummary, summarise
 from ditmap.integrity import check_map
 from ditmap.model import DitMap
-from ditmap.operations import Operation, OperationError, Touch, dump_operation, parse_operation
+from ditmap.operations import AddItem, Batch, Operation, OperationError, Touch, dump_operation, parse_operation
 from ditmap.store.base import (
     Applied,
     Conflict,
@@ -101,6 +101,13 @@ def plain_text(text: str) -> str:
     NUL is escaped and kept exactly.
     """
     return text.replace("\x00", "\ufffd")
+
+
+def _records_session(op: Operation) -> bool:
+    """Whether an operation records a new session (directly or inside a batch)."""
+    if isinstance(op, AddItem):
+        return op.kind == "session"
+    return isinstance(op, Batch) and any(_records_session(o) for o in op.ops)
 
 
 def clean_name(name: str) -> str:
@@ -387,6 +394,8 @@ class SqlStore(Store):
                                    base_version, current_version, clashes)
             new_map = op.apply(m)
             touches = op.touches(m)
+            if _records_session(op):  # the map as the previous session ended: a replay opens it in one read
+                self._checkpoint(conn, map_id, current_version, text)
             return self._write(conn, map_id, current_version, new_map, op, op.inverse(m), touches,
                                op.describe(m), author, merged=merged)
 
@@ -479,13 +488,19 @@ class SqlStore(Store):
         """Name the current version ("end of session 5"); names are unique within a map."""
         name, author = clean_name(name), plain_text(author)
         with self._tx() as conn:
-            version, _text, _deleted = self._map_row(conn, map_id, lock=True)
+            version, text, _deleted = self._map_row(conn, map_id, lock=True)
             now = _now()
             cur = conn.execute("INSERT INTO snapshots (map_id, name, version, at, author) VALUES (?, ?, ?, ?, ?)"
                                " ON CONFLICT (map_id, name) DO NOTHING", (map_id, name, version, now, author))
             if cur.rowcount != 1:
                 raise StoreError(f"this map already has a snapshot named “{name}”")
+            self._checkpoint(conn, map_id, version, text)  # a replay stop opens in one read
         return Snapshot(name=name, version=version, at=_time(now), author=author)
+
+    @staticmethod
+    def _checkpoint(conn: Conn, map_id: str, version: int, text: str) -> None:
+        conn.execute("INSERT INTO checkpoints (map_id, version, map_json) VALUES (?, ?, ?)"
+                     " ON CONFLICT (map_id, version) DO NOTHING", (map_id, version, text))
 
     def snapshots(self, map_id: str) -> list[Snapshot]:
         with self._tx(write=False) as conn:

@@ -311,13 +311,13 @@ def _packed(m: DitMap, key: str, highlight_pattern: str | None, selected: tuple[
     A rerun that changed nothing then costs no building at all. The memo holds the map object itself,
     per browser session and key, so identity can be trusted (no id() reuse) and nothing is shared.
     """
-    options = (highlight_pattern, selected, client_view, read_only, int(height), actions, lib_urls())
+    options = (highlight_pattern, selected, client_view, read_only, int(height), actions, lib_urls(), changes)
     memo = st.session_state.get(_MEMO + key)
-    if positions is None and not changes and memo is not None and memo[0] is m and memo[1] == options:
+    if positions is None and memo is not None and memo[0] is m and memo[1] == options:
         return memo[2]
     data = build_view(m, highlight_pattern=highlight_pattern, selected=selected, client_view=client_view,
                       positions=positions, changes=changes)
-    data["lib"] = options[-1]
+    data["lib"] = options[-2]
     data["height"] = int(height)
     data["ro"] = bool(read_only)
     data["actions"] = bool(actions)

@@ -121,7 +121,8 @@ def test_script_payloads_in_every_field_never_run(page, server):
     info = server.store().create_map("<script>window.__pwned=1</script>", _payload_map())
     goto(page, f"{server.url}/?map={info.id}")
     wait_for(lambda: page.evaluate("() => window.__ditmapMapReadyAt !== undefined"))
-    pages = ("Maps", "Map", "People", "Relationships", "Patterns", "Sessions", "History")
+    pages = ("Maps", "Map", "People", "Relationships", "Patterns", "Sessions", "History", "Caseload", "Replay",
+             "Changes")
     for title in pages:
         nav(page, title)
         if title == "Patterns":

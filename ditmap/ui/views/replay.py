@@ -3,9 +3,10 @@ everyone where they are now, beside the scores up to that session and that sessi
 
 from __future__ import annotations
 
-import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
+from ditmap.model import DitMap
 from ditmap.store.diff import diff_maps
 from ditmap.supervision import Stop, changes_drawing, replay_stops, stable_positions, stop_edits
 from ditmap.ui import common, state
@@ -29,15 +30,42 @@ def _slid(key: str, count: int) -> None:
         st.session_state[STOP] = int(st.session_state[key])
 
 
-def _scores(m, stop: Stop) -> None:
-    rows = [{"session": s.number, "phase": s.phase, "PHQ-9": s.phq9, "GAD-7": s.gad7}
-            for s in sorted(m.sessions, key=lambda s: s.number)]
+def _scores(m: DitMap, stop: Stop) -> None:
+    sessions = sorted(m.sessions, key=lambda s: s.number)
     st.text(f"Scores up to {stop.label}")
-    if not rows:
+    if not sessions:
         st.caption("No sessions recorded yet at this point.")
         return
-    df = pd.DataFrame(rows).astype({"PHQ-9": "Int64", "GAD-7": "Int64"})
-    st.dataframe(df, hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 300), key="replay_scores")
+    table = pa.table({"session": [s.number for s in sessions], "phase": [s.phase for s in sessions],
+                      "PHQ-9": pa.array([s.phq9 for s in sessions], pa.int64()),
+                      "GAD-7": pa.array([s.gad7 for s in sessions], pa.int64())})
+    st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(sessions), 300),
+                 key="replay_scores")
+
+
+_DRAWN = "_replay_drawn"
+
+
+def _drawing(opened: state.Opened, stops: list[Stop], i: int, marked: bool) -> tuple[DitMap, dict | None]:
+    """The map to draw at stop `i` (everyone placed where they are now) and its change marks.
+
+    Kept per browser session for this stop, so an unchanged rerun passes the very same map object and the
+    drawing's own memo sends nothing new.
+    """
+    key = (opened.id, opened.version, stops[i].version, stops[i - 1].version if i else None, marked)
+    known = st.session_state.get(_DRAWN)
+    if known is not None and known[0] == key:
+        return known[1], known[2]
+    m = map_at(opened.id, stops[i].version)
+    drawn, marks = m, None
+    if marked and i > 0:
+        before = map_at(opened.id, stops[i - 1].version)
+        drawn, marks = changes_drawing(before, m, diff_maps(before, m))
+    positions = stable_positions([drawn, opened.map])  # everyone where they are now; the departed where they were
+    drawn = drawn.model_copy(update={"people": tuple(p.model_copy(update={"position": positions[p.id]})
+                                                     for p in drawn.people)})
+    st.session_state[_DRAWN] = (key, drawn, marks)
+    return drawn, marks
 
 
 def main() -> None:
@@ -70,17 +98,13 @@ def main() -> None:
     m = map_at(opened.id, stop.version)
     show_changes = st.toggle("Mark what changed since the stop before (+ added, − removed, ✎ changed)",
                              value=True, key="replay_marks")
-    drawn, marks = m, None
-    if show_changes and i > 0:
-        before = map_at(opened.id, stops[i - 1].version)
-        drawn, marks = changes_drawing(before, m, diff_maps(before, m))
-    positions = stable_positions([drawn, opened.map])  # everyone where they are now; the departed where they were
+    drawn, marks = _drawing(opened, stops, i, show_changes)
 
     left, right = st.columns([3, 2], gap="medium")
     with left:
         st.caption(f"{stop.label} · version {stop.version} of {opened.version} · {len(m.people)} people · "
                    f"{len(m.relationships)} relationships · {len(m.patterns)} patterns")
-        network_view(drawn, read_only=True, positions=positions, changes=marks, height=520, key="replay_map")
+        network_view(drawn, read_only=True, changes=marks, height=520, key="replay_map")
     with right:
         _scores(m, stop)
         done = stop_edits(edits, stop)
