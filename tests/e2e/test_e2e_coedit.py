@@ -37,7 +37,6 @@ def _devices(context_factory, server, page_path: str, picker: str, item_label: s
     devices = []
     for _ in range(2):
         p = context_factory().new_page()
-        p.on("response", lambda r: print("HTTP", r.status, r.url) if r.status >= 400 else None)
         p.set_default_timeout(SLOW)
         p.set_default_navigation_timeout(2 * SLOW)
         p.goto(f"{server.url}/{page_path}?map={info.id}")
