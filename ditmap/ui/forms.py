@@ -66,9 +66,13 @@ def form_defaults(fk: str, values: Mapping[str, Any]) -> None:
 
 
 def reset_form(fk: str, values: Mapping[str, Any]) -> None:
-    """After a successful add: the form is fresh, nothing carries into the next item."""
-    for f, v in values.items():
-        st.session_state[f"{fk}:{f}"] = v
+    """After a successful add: the form is fresh, nothing carries into the next item.
+
+    The fields are forgotten rather than set here: `form_defaults` sets them in the run that draws the form
+    (a form drawn in a dialog that closes after the add would otherwise keep a value its widget ignores).
+    """
+    for f in values:
+        st.session_state.pop(f"{fk}:{f}", None)
 
 
 def _as_widget(field: str, value: Any) -> Any:
