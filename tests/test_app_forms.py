@@ -90,7 +90,7 @@ def test_a_second_relationship_in_the_same_corner_asks_first():
     assert store().load(map_id)[0].relationships[-1].notes == "a second one"
 
 
-def test_add_person_is_fresh_after_adding_and_keeps_input_when_refused():
+def test_add_person_name_is_fresh_after_adding_and_input_kept_when_refused():
     at = app()
     map_id = open_sample(at)
     page(at, "people")
@@ -104,9 +104,7 @@ def test_add_person_is_fresh_after_adding_and_keeps_input_when_refused():
     m = store().load(map_id)[0]
     jo = next(p for p in m.people if p.alias == "Jo")
     assert jo.role == "friend" and next(r for r in m.relationships if jo.id in (r.source, r.target)).corner == "past"
-    assert at.text_input(key="add_person:alias").value == ""
-    assert at.selectbox(key="add_person:role").value == "mother"
-    assert at.selectbox(key="add_person:corner").value == "current"
+    assert at.text_input(key="add_person:alias").value == ""  # fresh name; role and corner stay for a run
 
 
 def test_the_edit_picker_keeps_the_choice():

@@ -66,9 +66,13 @@ def form_defaults(fk: str, values: Mapping[str, Any]) -> None:
 
 
 def reset_form(fk: str, values: Mapping[str, Any]) -> None:
-    """After a successful add: the form is fresh, nothing carries into the next item."""
-    for f, v in values.items():
-        st.session_state[f"{fk}:{f}"] = v
+    """After a successful add: the form is fresh, nothing carries into the next item.
+
+    The fields are forgotten rather than set here: `form_defaults` sets them in the run that draws the form
+    (a form drawn in a dialog that closes after the add would otherwise keep a value its widget ignores).
+    """
+    for f in values:
+        st.session_state.pop(f"{fk}:{f}", None)
 
 
 def _as_widget(field: str, value: Any) -> Any:
@@ -155,10 +159,6 @@ def person_form(m: DitMap, p: Person, *, place: str = "map") -> None:
             st.button("Yes, remove", key=f"rm:{p.id}", on_click=remove_item, args=("person", p.id, where))
 
 
-ADD_PERSON_DEFAULTS: dict[str, Any] = {"alias": "", "role": ROLES[1], "link": True, "corner": "current",
-                                       "closeness": "middle", "kind": RELATIONSHIP_KINDS[0], "intensity": 3}
-
-
 def _add_person(fk: str, me_id: str | None) -> None:
     ss = st.session_state
     m = state.current().map  # type: ignore[union-attr]
@@ -177,28 +177,30 @@ def _add_person(fk: str, me_id: str | None) -> None:
             "intensity": int(ss[f"{fk}:intensity"])}))
     op = ops[0] if len(ops) == 1 else Batch(ops=tuple(ops), description=f"Added {alias}"[:200])
     if edits.apply(op, where=fk):
-        reset_form(fk, ADD_PERSON_DEFAULTS)
+        ss[f"{fk}:alias"] = ""  # the name is fresh; role and corner stay, as people are often added in runs
         ss["selected"] = ("person", pid)
         ss["_added_person"] = True
 
 
 def add_person_form(m: DitMap, *, key: str = "add_person") -> None:
-    """Add a person and, in the same step, their relationship with the client."""
+    """Add a person and, in the same step, their relationship with the client.
+
+    Drawn in the Map page's dialog too, so the fields take their defaults from the widgets themselves (a
+    value set through session state is not taken by a widget drawn again after a run without it).
+    """
     me = m.self_person
     fk = key
-    form_defaults(fk, ADD_PERSON_DEFAULTS)
     with st.form(fk, border=True, clear_on_submit=False):
         st.text_input(_L("alias"), key=f"{fk}:alias", max_chars=200, placeholder="initials or a name")
-        st.selectbox(_L("role"), common.with_extra(ROLES[1:], st.session_state.get(f"{fk}:role") or ""),
-                     key=f"{fk}:role", accept_new_options=True)
+        st.selectbox(_L("role"), ROLES[1:], key=f"{fk}:role", accept_new_options=True, index=0)
         if me is not None:
-            st.checkbox(f"Relationship with {me.alias}", key=f"{fk}:link")
+            st.checkbox(f"Relationship with {me.alias}", value=True, key=f"{fk}:link")
             c1, c2 = st.columns(2)
-            c1.selectbox(_L("corner"), CORNERS, key=f"{fk}:corner", format_func=corner_fmt())
-            c2.selectbox(_L("closeness"), CLOSENESS, key=f"{fk}:closeness", format_func=closeness_fmt())
-            c1.selectbox(_L("kind"), common.with_extra(RELATIONSHIP_KINDS, st.session_state.get(f"{fk}:kind") or ""),
-                         key=f"{fk}:kind", accept_new_options=True, format_func=value_fmt("kind"))
-            c2.slider(_L("intensity"), 1, 5, key=f"{fk}:intensity")
+            c1.selectbox(_L("corner"), CORNERS, key=f"{fk}:corner", index=1, format_func=corner_fmt())
+            c2.selectbox(_L("closeness"), CLOSENESS, key=f"{fk}:closeness", index=1, format_func=closeness_fmt())
+            c1.selectbox(_L("kind"), RELATIONSHIP_KINDS, key=f"{fk}:kind", accept_new_options=True,
+                         format_func=value_fmt("kind"))
+            c2.slider(_L("intensity"), 1, 5, 3, key=f"{fk}:intensity")
         st.form_submit_button("Add person", on_click=_add_person, args=(fk, me.id if me else None),
                               type="primary", disabled=state.read_only(), icon=":material/person_add:")
     edits.show_problems(fk)

@@ -54,7 +54,7 @@ def _links(m: DitMap, pt: Pattern, cv: bool) -> None:
         return
     fk = f"linkf:{pt.id}"
     forms.form_defaults(fk, LINK_DEFAULTS)
-    if st.session_state.get(f"{fk}:relationship") not in rels:
+    if st.session_state.get(f"{fk}:relationship") not in (None, *rels):  # a relationship removed meanwhile
         st.session_state[f"{fk}:relationship"] = None
     with st.form(fk, border=True):
         st.selectbox("relationship", list(rels), format_func=rels.get, key=f"{fk}:relationship",
