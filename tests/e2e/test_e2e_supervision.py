@@ -1,18 +1,26 @@
-"""A supervision hour in a real browser: the caseload sorted by deterioration, a case replayed to session 4,
-the changes since the last review drawn on the map, a comment, Mark reviewed; the therapist sees the
-comment on their next rerun."""
+"""A supervision hour in a real browser, in clinic mode: the supervisor signs in (password and one-time code),
+opens the caseload (their supervisee's maps only), sorts by deterioration, replays a case to session 4, sees
+the changes since their last review drawn on the map, comments, marks it reviewed; the therapist, signed in on
+another device, sees the comment on their next rerun."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pyotp
 import pytest
 from apps.supervision_cases import build_case
-from e2e_ui import click, goto, nav, options, select, wait_for, wait_idle
+from e2e_ui import click, nav, options, select, sign_in, wait_for, wait_idle
 
+from ditmap.accounts.model import SUPERVISOR, THERAPIST
+from ditmap.accounts.signin import Accounts
 from ditmap.supervision import replay_stops
 
 pytestmark = pytest.mark.e2e
 
 COMMENT = "Session 6: what made it possible to let Person 1 go from the map?"
+PASSWORD = "a long quiet river 42"
+SECRET = pyotp.random_base32()
 
 
 def _drawing(page, expr: str):
@@ -23,27 +31,41 @@ def _drawing(page, expr: str):
 
 def test_a_supervisor_reviews_a_case_and_the_therapist_sees_the_comment(context_factory, server):
     store = server.store()
+    records = store.clinic()
+    accounts = Accounts(records)
+    for name in ("ann", "bob"):
+        accounts.add(name, PASSWORD, {THERAPIST})
+    accounts.add("sue", PASSWORD, {SUPERVISOR})
+    records.save_account(replace(records.account("sue"), totp_secret=SECRET))  # her code app is set up
+    accounts.assign("ann", "sue")  # sue supervises ann, not bob
     fine = build_case(store, "Fine", sessions=8, therapist="Dr A", pseudonym="F-1")
     worse = build_case(store, "Worse", sessions=8, phq=[10, 11, 12, 12, 13, 14, 15, 16], gad=[8] * 8,
-                       therapist="Dr B", pseudonym="W-1")
-    build_case(store, "Unagreed", sessions=6, agree_at=None, therapist="Dr A", pseudonym="U-1")
+                       therapist="Dr A", pseudonym="W-1")
+    unagreed = build_case(store, "Unagreed", sessions=6, agree_at=None, therapist="Dr A", pseudonym="U-1")
+    elsewhere = build_case(store, "Elsewhere", sessions=8, phq=[10, 12, 14, 16, 18, 20, 22, 24], gad=[8] * 8,
+                           therapist="Dr B", pseudonym="E-1")  # deteriorating too, but not sue's to see
+    for map_id in (fine, worse, unagreed):
+        records.set_owner(map_id, "ann")
+    records.set_owner(elsewhere, "bob")
     m, v = store.load(worse)
     stops = replay_stops(store.history(worse), m, v)
-    store.record_review(worse, reviewer="supervisor", version=stops[3].version)  # last reviewed after session 4
-    assert fine != worse
+    store.record_review(worse, reviewer="sue", version=stops[3].version)  # sue last reviewed it after session 4
 
     therapist = context_factory().new_page()
-    therapist.set_default_timeout(15_000)
-    goto(therapist, server.url)  # the therapist's Maps page, open before the supervisor comments
+    sign_in(therapist, server.url, "ann", PASSWORD)  # ann's Maps page, open before the supervisor comments
+    therapist.get_by_text("Worse", exact=True).wait_for()
     assert therapist.get_by_text("new supervisor comment").count() == 0
 
     sup = context_factory().new_page()
-    sup.set_default_timeout(15_000)
-    goto(sup, f"{server.url}/caseload?as=supervisor")
+    sign_in(sup, server.url, "sue", PASSWORD, code_secret=SECRET)
+    sup.goto(f"{server.url}/caseload")  # (a first page load on a busy machine can take many seconds)
+    wait_idle(sup, 60_000)
     sup.get_by_role("heading", name="Caseload").wait_for()
     select(sup, "Sort by", "deterioration first")
     wait_idle(sup)
-    first = options(sup, "Case")[0]
+    cases = options(sup, "Case")
+    assert not any(c.startswith("Elsewhere") for c in cases) and len(cases) == 3  # bob's map is not in it
+    first = cases[0]
     assert first.startswith("Worse") and "reliable deterioration" in first
     select(sup, "Case", first)
     wait_idle(sup)
@@ -76,10 +98,13 @@ def test_a_supervisor_reviews_a_case_and_the_therapist_sees_the_comment(context_
     sup.get_by_role("textbox", name="Comment").last.fill(COMMENT)
     click(sup, "Add comment")
     c = wait_for(lambda: store.load(worse)[0].comments and store.load(worse)[0].comments[-1])
-    assert (c.text, c.author_role, c.anchor_kind) == (COMMENT, "supervisor", "version")  # Person 1 is gone now
-    click(sup, f"Mark reviewed (version {version + 1})")
+    assert (c.text, c.author, c.author_role, c.anchor_kind) == (COMMENT, "sue", "supervisor", "version")
+    click(sup, f"Mark reviewed (version {version + 1})")  # (version: Person 1 is gone now)
     sup.get_by_text("Marked reviewed").wait_for()
-    assert store.reviews(worse)[-1].version == version + 1
+    assert (store.reviews(worse)[-1].version, store.reviews(worse)[-1].reviewer) == (version + 1, "sue")
+    trail = [(r.actor, r.action, r.outcome) for r in records.audit_rows(map_id=worse)]
+    assert ("sue", "comment", "ok") in trail and trail[-1] == ("sue", "review", "ok")
+    assert COMMENT not in str(records.audit_rows())  # no clinical text in the trail
 
     therapist.keyboard.press("r")  # the therapist's next rerun
     wait_idle(therapist)
