@@ -18,7 +18,7 @@ from pathlib import Path
 import pyotp
 import pytest
 from browser_support import StreamlitServer
-from e2e_ui import wait_for, wait_idle
+from e2e_ui import select, wait_for, wait_idle
 from tests_paths import ROOT, SAMPLE
 
 from ditmap.accounts.model import SUPERVISOR, THERAPIST
@@ -140,6 +140,7 @@ def test_a_supervisor_reads_and_comments_but_cannot_edit(page, clinic):
     before = open_store(clinic.db).version(clinic.ann_map)
     nav(page, "History")
     page.get_by_role("tab", name="Comments").click()
+    select(page, "About", "person ·", exact=False)  # a comment is about something (the form asks)
     text = page.get_by_role("textbox", name="Comment").first
     text.fill("Is the therapy corner evidence strong enough?")
     page.get_by_role("button", name="Add comment").first.click()
