@@ -18,9 +18,9 @@ from ditmap.store.base import Edit, MapDiff, Review, Snapshot, Store
 
 
 def record_review(store: Store, map_id: str, *, reviewer: str, version: int | None = None) -> Review:
-    """*Mark reviewed*: the version reviewed, by whom, when; "changes since my last review" count from it.
-
-    The one place a review is recorded, so the audit trail (clinic mode) is wired here, once.
+    """*Mark reviewed* in the store: the version reviewed, by whom, when; "changes since my last review" count
+    from it. Faces go through `ditmap.services.maps.mark_reviewed`, which checks the permission and records
+    the review in the audit trail too.
     """
     return store.record_review(map_id, reviewer=reviewer, version=version)
 

@@ -130,5 +130,10 @@ def clinic_session(monkeypatch, name: str, roles: set[str], *, owns: str | None 
     now = dt.datetime.now(dt.UTC)
     records.add_session(SessionRecord(token_hash(token), SIGNED_IN, now, now, now + dt.timedelta(hours=1),
                                       account=name))
-    monkeypatch.setattr("ditmap.ui.access.cookie_token", lambda: token)
+    signed_in(monkeypatch, token)
     return token
+
+
+def signed_in(monkeypatch, token: str) -> None:
+    """The app's next runs act as the session `token` names (two people in one test take turns)."""
+    monkeypatch.setattr("ditmap.ui.access.cookie_token", lambda: token)

@@ -13,8 +13,9 @@ from tests.clinic_support import PASSWORD, World, empty_map
 
 A = Action
 EVERY = list(Action)
-OWNER = {A.LIST, A.OPEN, A.EDIT, A.COMMENT, A.HISTORY, A.EXPORT_CLINICIAN, A.EXPORT_CLIENT, A.SHARE}
-SUPERVISING = {A.LIST, A.OPEN, A.COMMENT, A.HISTORY}
+OWNER = {A.LIST, A.OPEN, A.EDIT, A.COMMENT, A.HISTORY, A.EXPORT_CLINICIAN, A.EXPORT_CLIENT, A.SHARE, A.REVIEW,
+         A.EXPORT_SUPERVISION}
+SUPERVISING = {A.LIST, A.OPEN, A.COMMENT, A.HISTORY, A.REVIEW, A.EXPORT_SUPERVISION}
 CLIENT_OWN = {A.OPEN, A.EDIT, A.EXPORT_CLIENT}
 
 # who → (allowed on "ann's map", allowed on "bob's map", allowed without a map)
@@ -118,3 +119,57 @@ def test_new_maps_belong_to_their_therapist(clinic):
     assert w.records.owner(info.id) == "bob"
     with pytest.raises(Refused):
         maps.create_map(who["supervisor of ann"], w.store, "nope", empty_map())
+
+
+# --- supervision (issue 15) through the same check ------------------------------------------------------
+
+def test_the_caseload_lists_what_each_may_list(clinic):
+    w, who, ann_map, bob_map = clinic
+    ids = lambda ident: {i.id for i, _ in maps.caseload(ident, w.store)}  # noqa: E731
+    assert ids(who["supervisor of ann"]) == ids(who["admin-therapist ann"]) == {ann_map}
+    assert bob_map in ids(who["therapist bob"]) and ann_map not in ids(who["therapist bob"])  # (and his new map)
+    assert ids(who["supervisor of nobody"]) == set()
+    assert ids(who["personal-mode therapist"]) >= {ann_map, bob_map}
+    for nobody in ("admin", "client of ann's map"):
+        with pytest.raises(Refused):
+            maps.caseload(who[nobody], w.store)
+
+
+def test_mark_reviewed_is_checked_and_kept_in_history_and_the_audit_trail(clinic):
+    w, who, ann_map, bob_map = clinic
+    v = w.store.version(ann_map)
+    review = maps.mark_reviewed(who["supervisor of ann"], w.store, ann_map, reviewer="sue")
+    assert (review.version, review.reviewer) == (v, "sue") and w.store.version(ann_map) == v  # not a version
+    assert w.store.reviews(ann_map)[-1] == review
+    row = w.records.audit_rows(map_id=ann_map)[-1]
+    assert (row.actor, row.role, row.action, row.outcome, row.detail) == ("sue", "supervisor", "review", "ok",
+                                                                         f"version {v}")
+    for nobody, map_id in (("supervisor of ann", bob_map), ("therapist bob", ann_map),
+                           ("client of ann's map", ann_map)):
+        with pytest.raises(Refused):
+            maps.mark_reviewed(who[nobody], w.store, map_id, reviewer=who[nobody].name)
+    assert [r.reviewer for r in w.store.reviews(bob_map)] == []
+
+
+def test_the_supervision_pack_is_an_export_a_supervisor_may_make(clinic):
+    w, who, ann_map, bob_map = clinic
+    maps.export(who["supervisor of ann"], w.store, ann_map, maps.SUPERVISION_PACK, client=False)
+    row = w.records.audit_rows(map_id=ann_map)[-1]
+    assert (row.actor, row.action, row.detail) == ("sue", "export", "supervision-pdf clinician")
+    with pytest.raises(Refused):  # other clinician exports stay the therapist's
+        maps.export(who["supervisor of ann"], w.store, ann_map, "pdf", client=False)
+    with pytest.raises(Refused):
+        maps.export(who["supervisor of ann"], w.store, bob_map, maps.SUPERVISION_PACK, client=False)
+    with pytest.raises(Refused):
+        maps.export(who["client of ann's map"], w.store, ann_map, maps.SUPERVISION_PACK, client=False)
+
+
+def test_the_role_a_comment_carries(clinic):
+    w, who, ann_map, bob_map = clinic
+    role = lambda name, map_id=None: maps.author_role(who[name], w.store, map_id)  # noqa: E731
+    assert role("supervisor of ann", ann_map) == role("supervisor of ann") == "supervisor"
+    assert role("admin-therapist ann", ann_map) == role("therapist bob", bob_map) == "therapist"
+    assert role("personal-mode therapist", ann_map) == "therapist"
+    assert role("client of ann's map", ann_map) == "client"
+    both = Identity("ann", frozenset({THERAPIST, SUPERVISOR}))  # supervising others, owning her own map
+    assert maps.author_role(both, w.store, ann_map) == "therapist" and maps.author_role(both, w.store) == "therapist"

@@ -1,16 +1,21 @@
 """Map use cases that every face shares, each taking the acting identity: list, create, open, edit,
-export. Each asks the gate first (a refusal raises `Refused` and is recorded) and records what was done
-in the audit trail (clinic mode): ids, versions and format names only, never the map's content.
+export, and supervision's (the caseload, *Mark reviewed*, the role a comment carries). Each asks the gate
+first (a refusal raises `Refused` and is recorded) and records what was done in the audit trail (clinic
+mode): ids, versions and format names only, never the map's content.
 """
 
 from __future__ import annotations
 
-from ditmap.accounts.model import Identity
+from ditmap.accounts.model import SUPERVISOR, THERAPIST, Identity
+from ditmap.caseload import MapSummary
 from ditmap.model import DitMap
 from ditmap.operations import AddItem, Operation, UpdateItem
 from ditmap.services.clinic import CLINIC, services
 from ditmap.services.permissions import Action
-from ditmap.store.base import Applied, MapInfo, Store
+from ditmap.store.base import Applied, MapInfo, Review, Store
+from ditmap.vocab import Role
+
+SUPERVISION_PACK = "supervision-pdf"
 
 
 def action_for(op: Operation) -> Action:
@@ -80,8 +85,51 @@ def step(identity: Identity, store: Store, map_id: str, *, redo: bool = False, a
     return applied
 
 
+def export_action(fmt: str, *, client: bool) -> Action:
+    """The permission an export needs: the client version, the supervision pack, or a clinician export."""
+    if client:
+        return Action.EXPORT_CLIENT
+    return Action.EXPORT_SUPERVISION if fmt == SUPERVISION_PACK else Action.EXPORT_CLINICIAN
+
+
 def export(identity: Identity, store: Store, map_id: str, fmt: str, *, client: bool) -> None:
     """Check and record one export (format, clinician or client version) before its bytes are made."""
     clinic = services(store)
-    clinic.gate.check(identity, Action.EXPORT_CLIENT if client else Action.EXPORT_CLINICIAN, map_id)
+    clinic.gate.check(identity, export_action(fmt, client=client), map_id)
     clinic.record(identity, "export", map_id=map_id, detail=f"{fmt[:20]} {'client' if client else 'clinician'}")
+
+
+# --- supervision (issue 15) ---------------------------------------------------------------------------
+
+def author_role(identity: Identity, store: Store, map_id: str | None = None) -> Role:
+    """The role a comment or an edit by `identity` carries on `map_id`: "client" for a client; "supervisor" for
+    someone who supervises and may not edit this map (reviewing it), or who only supervises; else "therapist"
+    (an owner, the local therapist of personal mode, the operator)."""
+    if identity.is_client:
+        return "client"
+    if SUPERVISOR not in identity.roles or identity.personal or identity.operator:
+        return "therapist"
+    if map_id is not None:
+        return "therapist" if allowed(identity, store, Action.EDIT, map_id) else "supervisor"
+    return "therapist" if THERAPIST in identity.roles else "supervisor"
+
+
+def caseload(identity: Identity, store: Store) -> list[tuple[MapInfo, MapSummary]]:
+    """The caseload's maps with their summaries: only those `identity` may list (a supervisor their
+    supervisees', a therapist their own, the local therapist of personal mode all). A client has none."""
+    clinic = services(store)
+    clinic.gate.check(identity, Action.LIST)
+    summaries = store.summaries()
+    visible = set(clinic.gate.visible(identity, [i.id for i, _ in summaries]))
+    return [(i, s) for i, s in summaries if i.id in visible]
+
+
+def mark_reviewed(identity: Identity, store: Store, map_id: str, *, reviewer: str,
+                  version: int | None = None) -> Review:
+    """*Mark reviewed*: the version reviewed, by whom (`reviewer`: the account's name in clinic mode), when;
+    kept in the map's history (not as a version) and in the audit trail. Changes since a review count from it."""
+    clinic = services(store)
+    clinic.gate.check(identity, Action.REVIEW, map_id)
+    review = store.record_review(map_id, reviewer=reviewer, version=version)
+    clinic.record(identity, "review", map_id=map_id, detail=f"version {review.version}")
+    return review

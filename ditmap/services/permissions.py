@@ -7,9 +7,10 @@ owner, so the whole table is tested without a server.
 
 Roles (issue 12):
 - admin: accounts, supervisor assignments, the audit trail; no clinical content unless also a therapist;
-- therapist: everything on their own maps (open, edit, comment, history, both exports, share) and new maps;
+- therapist: everything on their own maps (open, edit, comment, history, both exports, share, mark reviewed,
+  the supervision pack) and new maps;
 - supervisor: the maps of therapists assigned to them: list, open (private notes included), history,
-  comment; nothing else;
+  comment, mark reviewed and the supervision pack (issue 15); nothing else;
 - client (a share): the one shared map, in the client view: open, edit, client exports; nothing else;
 - personal mode (no accounts): the local therapist may do everything; a held client view is a client;
 - the operator (the command line on the server, without `--as`): everything, recorded in the trail; whoever
@@ -36,14 +37,20 @@ class Action(StrEnum):
     EXPORT_CLINICIAN = "export-clinician"
     EXPORT_CLIENT = "export-client"
     SHARE = "share"
+    REVIEW = "review"  # *Mark reviewed* (issue 15): the version reviewed, by whom, when
+    EXPORT_SUPERVISION = "export-supervision"  # the supervision pack: an export for supervision, not a client
     AUDIT = "audit"
     ACCOUNTS = "accounts"
 
 
 MAP_ACTIONS = frozenset({Action.LIST, Action.OPEN, Action.EDIT, Action.COMMENT, Action.HISTORY,
-                         Action.EXPORT_CLINICIAN, Action.EXPORT_CLIENT, Action.SHARE})
+                         Action.EXPORT_CLINICIAN, Action.EXPORT_CLIENT, Action.SHARE, Action.REVIEW,
+                         Action.EXPORT_SUPERVISION})
 OWNER_ACTIONS = MAP_ACTIONS
-SUPERVISOR_ACTIONS = frozenset({Action.LIST, Action.OPEN, Action.COMMENT, Action.HISTORY})
+SUPERVISOR_ACTIONS = frozenset({Action.LIST, Action.OPEN, Action.COMMENT, Action.HISTORY, Action.REVIEW,
+                                Action.EXPORT_SUPERVISION})
+"""Supervision reads, comments and signs off; the pack is its own export (pseudonymised, for the supervision
+hour), so a supervisor gets it without the clinician exports of the whole record."""
 CLIENT_ACTIONS = frozenset({Action.OPEN, Action.EDIT, Action.EXPORT_CLIENT})
 ADMIN_ACTIONS = frozenset({Action.AUDIT, Action.ACCOUNTS})
 
@@ -75,7 +82,8 @@ def decide(identity: Identity, action: Action, *, owner: str | None = None, supe
     if SUPERVISOR in identity.roles and supervised:
         if action in SUPERVISOR_ACTIONS:
             return None
-        return "Supervision is read-only: you can read the map, its history and comment."
+        return ("Supervision is read-only: you can read the map and its history, comment, mark it reviewed "
+                "and prepare the supervision pack.")
     return NOT_YOURS
 
 

@@ -32,7 +32,7 @@ def _reply(m: DitMap, conv: Conversation, key: str) -> None:
         return
     kind, anchor = conv.anchor
     item = {"id": new_id(m, "comment"), "anchor_kind": kind, "anchor": anchor, "reply_to": conv.id,
-            "author": state.author(), "author_role": state.role(), "text": text, "created": _now()}
+            "author": state.author(), "author_role": state.acting_role(), "text": text, "created": _now()}
     if edits.apply(AddItem(kind="comment", item=item), where=f"conv:{conv.id}"):
         st.session_state[key] = ""
 
@@ -50,7 +50,7 @@ def conversation(m: DitMap, conv: Conversation, *, about: bool = True) -> None:
     """One conversation: its comments, a reply box, and Resolve / Reopen (a conversation is shown once a page)."""
     with st.container(border=True, key=f"conversation-{conv.id}"):
         status = conv.status if conv.status == "open" else f"resolved by {conv.first.resolved_by or 'someone'}"
-        new = " · new from your supervisor" if conv.awaiting_therapist and state.role() == "therapist" else ""
+        new = " · new from your supervisor" if conv.awaiting_therapist and state.acting_role() == "therapist" else ""
         st.caption(md(f"{_byline(m, conv.first, about=about)} · {status}{new}"))
         st.text(conv.first.text)
         for r in conv.replies:
@@ -84,6 +84,6 @@ def conversations_panel(m: DitMap, *, key: str, anchor: tuple[str, str] | None =
 def awaiting_note(m: DitMap, anchor: tuple[str, str]) -> None:
     """Beside an item, for the therapist: how many supervisor comments on it await their reply."""
     n = sum(1 for c in conversations(m, status="open", anchor=anchor) if c.awaiting_therapist)
-    if n and state.role() != "supervisor":
+    if n and state.acting_role() != "supervisor":
         st.info(f"{n} new supervisor comment{'s' if n != 1 else ''} on this — see below.",
                 icon=":material/comment:")

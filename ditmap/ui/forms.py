@@ -555,7 +555,7 @@ def _add_comment(m: DitMap, fk: str, anchor: tuple[str, str] | None) -> None:
         return
     kind, item_id = anchor
     item = {"id": new_id(m, "comment"), "anchor_kind": kind, "anchor": item_id, "author": state.author(),
-            "author_role": state.role(), "text": text,
+            "author_role": state.acting_role(), "text": text,
             "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
     if edits.apply(AddItem(kind="comment", item=item), where=fk):
         ss[f"{fk}:text"] = ""

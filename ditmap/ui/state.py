@@ -22,6 +22,7 @@ from ditmap.services import maps as map_services
 from ditmap.services.permissions import Action, Refused
 from ditmap.store import open_store
 from ditmap.store.base import MapNotFound, Store
+from ditmap.vocab import Role
 
 _MAP = "map_id"
 _VIEW = "client_view_preview"  # clinic mode: a therapist previewing the client view on their own screen
@@ -112,6 +113,12 @@ def author() -> str:
     if not who.personal:
         return who.name
     return author_name() or "therapist"
+
+
+def acting_role(map_id_: str | None = None) -> Role:
+    """The role this identity's comments and edits carry on the open map (or `map_id_`): client, supervisor
+    (reviewing a map they may not edit) or therapist; decided by `services.maps.author_role`."""
+    return map_services.author_role(identity(), store(), map_id_ if map_id_ is not None else map_id())
 
 
 def read_only() -> bool:

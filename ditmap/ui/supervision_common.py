@@ -1,4 +1,5 @@
-"""What the supervision pages share: versions of the open map read once per session, and opening a case."""
+"""What the supervision pages share: the history check, versions of the open map read once per session, and
+opening a case."""
 
 from __future__ import annotations
 
@@ -7,12 +8,30 @@ from collections import OrderedDict
 import streamlit as st
 
 from ditmap.model import DitMap
+from ditmap.services import maps as map_services
+from ditmap.services.permissions import Action, Refused
 from ditmap.store.base import Edit
-from ditmap.ui import shell, state
+from ditmap.ui import common, shell, state
+from ditmap.ui.edits import escape_md as md
 
 _VERSIONS = "_supervision_versions"
 _HISTORY = "_supervision_history"
 KEEP = 40
+
+
+def require_history() -> state.Opened | None:
+    """The open map, if this identity may read its history (Replay and Changes are history); otherwise a
+    plain refusal (recorded in the audit trail) and None. The client view never gets these pages."""
+    opened = common.require_map()
+    if state.client_view():
+        st.info("This page is not part of the client view.")
+        return None
+    try:
+        map_services.check(state.identity(), state.store(), Action.HISTORY, opened.id)
+    except Refused as refused:
+        st.warning(md(str(refused)), icon=":material/block:")
+        return None
+    return opened
 
 
 def map_at(map_id: str, version: int) -> DitMap:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import time
 
+import pyotp
 from playwright.sync_api import Locator, Page
 
 
@@ -18,6 +20,23 @@ def goto(page: Page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("[data-testid=stApp]")
     wait_idle(page)
+
+
+def sign_in(page: Page, url: str, name: str, password: str, *, code_secret: str | None = None,
+            timeout: float = 60_000) -> None:
+    """Sign in through the sign-in page as a person does (and the one-time code, given the account's secret)."""
+    page.set_default_timeout(timeout)
+    page.goto(f"{url}/")
+    page.wait_for_url(re.compile(r"/signin$"))
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    if code_secret:
+        page.wait_for_url(re.compile(r"/signin/code$"))
+        page.get_by_label(re.compile("6-digit code")).fill(pyotp.TOTP(code_secret).now())
+        page.get_by_role("button", name="Continue").click()
+    page.wait_for_selector("[data-testid=stApp]")
+    wait_idle(page, timeout)
 
 
 def select(page: Page, label: str, option: str, *, scope: Page | Locator | None = None,

@@ -1,8 +1,8 @@
 """Caseload: every map at a glance — session, scores, focus, comments, changes since my review, and flags in
 words — sortable and filterable; open a case to replay it or see what changed.
 
-Reads the summaries the store keeps (`Store.summaries`), never whole maps. Who sees which maps
-(a supervisor their supervisees', a therapist their own) is decided below the faces once identities exist.
+Reads the summaries the store keeps (`Store.summaries`), never whole maps, through `services.maps.caseload`,
+which decides who sees which maps (a supervisor their supervisees', a therapist their own, personal mode all).
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ import pyarrow as pa
 import streamlit as st
 
 from ditmap.caseload import FLAGS, SORTS, CaseloadRow, caseload_rows, filter_rows, sort_rows
+from ditmap.services import maps as map_services
+from ditmap.services.permissions import Refused
 from ditmap.ui import state
+from ditmap.ui.edits import escape_md as md
 from ditmap.ui.supervision_common import open_case
 
 
@@ -40,8 +43,12 @@ def main() -> None:
         st.info("This page is not part of the client view.")
         return
     st.title("Caseload", anchor=False)
-    reviewer = state.author()
-    summaries = state.store().summaries()
+    reviewer = state.author()  # the signed-in account's name (clinic mode): changes count from their reviews
+    try:
+        summaries = map_services.caseload(state.identity(), state.store())
+    except Refused as refused:
+        st.warning(md(str(refused)), icon=":material/block:")
+        return
     rows = caseload_rows([(i.id, i.name, i.version, s) for i, s in summaries],
                          state.store().last_reviewed(reviewer), dt.datetime.now(dt.UTC))
     st.caption(f"{len(rows)} map{'s' if len(rows) != 1 else ''} · changes are counted since the last review by "

@@ -10,13 +10,15 @@ from typing import Any
 import streamlit as st
 
 from ditmap.exports import ExportError, export_bytes
+from ditmap.services import maps as map_services
+from ditmap.services.permissions import Action, Refused
 from ditmap.store.base import MapDiff
 from ditmap.store.diff import diff_rows
-from ditmap.supervision import DRAWN_KINDS, change_counts, changes_drawing, last_review, record_review
-from ditmap.ui import common, conversation_view, state
+from ditmap.supervision import DRAWN_KINDS, change_counts, changes_drawing, last_review
+from ditmap.ui import conversation_view, state
 from ditmap.ui.edits import escape_md as md
 from ditmap.ui.network_view import network_view
-from ditmap.ui.supervision_common import map_at
+from ditmap.ui.supervision_common import map_at, require_history
 
 SELECTED = "changes_selected"
 LIST_MAX = 150
@@ -35,8 +37,13 @@ def _on_event(event: dict[str, Any]) -> None:
 
 
 def _review(map_id: str, version: int) -> None:
-    r = record_review(state.store(), map_id, reviewer=state.author(), version=version)
-    st.session_state["_reviewed_notice"] = f"Marked reviewed: version {r.version}, by {r.reviewer}."
+    try:
+        r = map_services.mark_reviewed(state.identity(), state.store(), map_id, reviewer=state.author(),
+                                       version=version)
+    except Refused as refused:
+        st.session_state["_reviewed_notice"] = ("refused", str(refused))
+        return
+    st.session_state["_reviewed_notice"] = ("ok", f"Marked reviewed: version {r.version}, by {r.reviewer}.")
 
 
 def _version_names(opened: state.Opened, mine_version: int | None) -> dict[int, str]:
@@ -71,9 +78,10 @@ def _change_list(d: MapDiff, selected: tuple[str, str] | None) -> None:
 def _reviews(opened: state.Opened) -> None:
     notice = st.session_state.pop("_reviewed_notice", None)
     if notice:
-        st.success(notice)
-    st.button(f"Mark reviewed (version {opened.version})", key="mark_reviewed", on_click=_review,
-              args=(opened.id, opened.version), type="primary")
+        (st.success if notice[0] == "ok" else st.warning)(md(notice[1]))
+    if state.may(Action.REVIEW, opened.id):
+        st.button(f"Mark reviewed (version {opened.version})", key="mark_reviewed", on_click=_review,
+                  args=(opened.id, opened.version), type="primary")
     for r in reversed(state.store().reviews(opened.id)[-5:]):
         st.caption(md(f"Reviewed version {r.version} by {r.reviewer} · {r.at:%Y-%m-%d %H:%M}"))
 
@@ -81,9 +89,17 @@ def _reviews(opened: state.Opened) -> None:
 def _pack(opened: state.Opened, a: int, since: str) -> None:
     """Prepare the supervision pack (PDF) for these versions, then offer it to download."""
     key = (opened.id, a, opened.version)
+    if not state.may(Action.EXPORT_SUPERVISION, opened.id):
+        return
     if st.button("Prepare supervision pack (PDF)", key="pack_prepare"):
         try:
-            data, name, mime = export_bytes(opened.map, "supervision-pdf", since=map_at(opened.id, a),
+            map_services.export(state.identity(), state.store(), opened.id, map_services.SUPERVISION_PACK,
+                                client=False)
+        except Refused as refused:
+            st.warning(md(str(refused)), icon=":material/block:")
+            return
+        try:
+            data, name, mime = export_bytes(opened.map, map_services.SUPERVISION_PACK, since=map_at(opened.id, a),
                                             since_label=since)
         except ExportError as err:
             st.error(md(str(err)))
@@ -99,9 +115,8 @@ _PACK = "_supervision_pack"
 
 
 def main() -> None:
-    opened = common.require_map()
-    if state.client_view():
-        st.info("This page is not part of the client view.")
+    opened = require_history()
+    if opened is None:
         return
     st.title("Changes on the map", anchor=False)
     mine = last_review(state.store(), opened.id, state.author())

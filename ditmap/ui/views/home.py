@@ -97,7 +97,7 @@ def _map_row(info: MapInfo, awaiting: int = 0) -> None:
         status += " · deleted" if info.deleted else ""
         c1.text(f"{info.name}{status}")
         c1.caption(f"version {info.version} · changed {info.updated_at:%Y-%m-%d %H:%M}")
-        if awaiting and state.role() != "supervisor":
+        if awaiting and state.acting_role(info.id) != "supervisor":
             c1.markdown(f":material/comment: **{awaiting} new supervisor comment{'s' if awaiting != 1 else ''}**"
                         " awaiting your reply")
         if not info.deleted:

@@ -9,9 +9,9 @@ import streamlit as st
 from ditmap.model import DitMap
 from ditmap.store.diff import diff_maps
 from ditmap.supervision import Stop, changes_drawing, replay_stops, stable_positions, stop_edits
-from ditmap.ui import common, state
+from ditmap.ui import state
 from ditmap.ui.network_view import network_view
-from ditmap.ui.supervision_common import history, map_at
+from ditmap.ui.supervision_common import history, map_at, require_history
 
 STOP = "replay_at"
 
@@ -69,9 +69,8 @@ def _drawing(opened: state.Opened, stops: list[Stop], i: int, marked: bool) -> t
 
 
 def main() -> None:
-    opened = common.require_map()
-    if state.client_view():
-        st.info("This page is not part of the client view.")
+    opened = require_history()
+    if opened is None:
         return
     st.title("Replay", anchor=False)
     edits = history(opened.id, opened.version)
