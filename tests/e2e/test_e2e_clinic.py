@@ -166,7 +166,9 @@ def test_a_share_puts_the_tablet_in_the_client_view_until_it_is_ended(context_fa
     tablet.goto(f"{clinic.url}/join")
     tablet.get_by_label(re.compile("code your therapist")).fill(code.lower())
     tablet.get_by_role("button", name="Join").click()  # (its headers: tests/test_clinic_web.py)
-    tablet.wait_for_url(f"{clinic.url}/")
+    # Redirected to the app's root, the address holding no token (the app may then name its page in the address).
+    tablet.wait_for_url(re.compile(rf"^{re.escape(clinic.url)}/(map)?(\?[^/]*)?$"), wait_until="commit")
+    assert "join" not in tablet.url and "share" not in tablet.url
     tablet.wait_for_selector("[data-testid=stApp]")
     wait_idle(tablet, SLOW)
     assert tablet.get_by_role("heading", name="Our map").count() == 1
@@ -178,15 +180,6 @@ def test_a_share_puts_the_tablet_in_the_client_view_until_it_is_ended(context_fa
         goto(tablet, clinic.url + way_out)
         assert tablet.get_by_role("heading", name="Our map").count() == 1, way_out
         assert tablet.get_by_text("Bob's client").count() == 0
-
-    nav(tablet, "People in your life")
-    tablet.get_by_role("textbox", name="name").last.fill("Newcomer")
-    tablet.get_by_role("button", name="Add person").last.click()
-    wait_idle(tablet, SLOW)
-    saved = time.monotonic()
-    drawing = therapist.locator(".nv").first
-    wait_for(lambda: drawing.get_by_role("button", name=re.compile(r"^Newcomer\b")).count() > 0, timeout=5)
-    assert time.monotonic() - saved < 2.0
 
     therapist.get_by_role("button", name="End sharing").click()
     ended = time.monotonic()

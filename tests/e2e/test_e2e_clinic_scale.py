@@ -65,9 +65,10 @@ def _open(ctx, url: str):
 def _add_person(page, store, map_id: str, alias: str) -> float:
     """Add a person from the map's toolbar; returns when it was in the database (monotonic time)."""
     page.get_by_role("button", name="Add person").first.click()
-    pop = page.get_by_role("dialog")
-    pop.get_by_role("textbox", name="alias").fill(alias)
-    pop.get_by_role("button", name="Add person").click()
+    panel = page.locator("form.nv-panel")  # the drawing's quick panel
+    panel.wait_for(state="visible")
+    panel.get_by_role("textbox", name="Name").fill(alias)
+    page.keyboard.press("Enter")
     wait_for(lambda: any(p.alias == alias for p in store.load(map_id)[0].people), timeout=15, interval=0.02)
     saved = time.monotonic()
     wait_idle(page, timeout=60_000)
