@@ -131,6 +131,9 @@ def clinic_session(monkeypatch, name: str, roles: set[str], *, owns: str | None 
     records.add_session(SessionRecord(token_hash(token), SIGNED_IN, now, now, now + dt.timedelta(hours=1),
                                       account=name))
     signed_in(monkeypatch, token)
+    from ditmap.services.clinic import recheck_mode
+
+    recheck_mode()  # the app's process saw personal mode a moment ago: clinic mode starts now
     return token
 
 

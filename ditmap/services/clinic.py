@@ -52,6 +52,13 @@ class Clinic:
 _BY_STORE: weakref.WeakKeyDictionary[Store, Clinic] = weakref.WeakKeyDictionary()
 
 
+def recheck_mode() -> None:
+    """Have every store's services look for accounts again on their next use (not a second later): for a
+    process that has just added the first account itself."""
+    for clinic in list(_BY_STORE.values()):
+        clinic._personal_checked = -1e9
+
+
 def services(store: Store) -> Clinic:
     """The clinic services over `store` (made once per store object)."""
     found = _BY_STORE.get(store)
