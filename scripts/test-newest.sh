@@ -16,7 +16,7 @@ python - <<'PY'
 import re, subprocess, sys
 lock = {}
 for line in open("requirements/test.txt", encoding="utf-8"):
-    m = re.match(r"([A-Za-z0-9_.-]+)==([^ ;]+)", line)
+    m = re.match(r"([A-Za-z0-9_.-]+)==([^\s;]+)", line)
     if m:
         lock.setdefault(m.group(1).lower().replace("_", "-"), m.group(2))
 out = subprocess.run([sys.executable, "-m", "pip", "freeze", "--exclude-editable"], capture_output=True, text=True).stdout
