@@ -13,8 +13,8 @@ from tests.clinic_support import PASSWORD, World
 
 
 @pytest.fixture
-def w(db):
-    return World(db)
+def w(store_db):
+    return World(store_db)
 
 
 def test_new_passwords_follow_the_rule():
@@ -59,8 +59,8 @@ class CountingHasher(PasswordHasher):
         return super().verify(hash, password)
 
 
-def test_unknown_names_get_the_same_answer_and_the_same_work(db):
-    w = World(db)
+def test_unknown_names_get_the_same_answer_and_the_same_work(store_db):
+    w = World(store_db)
     w.accounts = Accounts(w.records, policy=w.accounts.policy, hasher=CountingHasher(time_cost=1, memory_cost=1024,
                                                                                      parallelism=1), clock=w.clock)
     w.accounts.add("ann", PASSWORD, {THERAPIST})

@@ -20,8 +20,8 @@ from tests.clinic_support import PASSWORD, World
 
 
 @pytest.fixture
-def w(db):
-    w = World(db)
+def w(store_db):
+    w = World(store_db)
     for i in range(6):
         w.records.append_audit(AuditEntry("ann", "therapist", "edit", map_id="m-1", detail=f"version {i + 1}"))
     return w
@@ -31,9 +31,9 @@ def _tamper(w, *sql: str) -> None:
     w.tamper(*sql)
 
 
-def _append_many(db: str, n: int, count: int) -> None:
+def _append_many(store_db: str, n: int, count: int) -> None:
     """One process appending on its own store object (its own connections)."""
-    records = open_store(db).clinic()
+    records = open_store(store_db).clinic()
     for i in range(count):
         records.append_audit(AuditEntry(f"p{n}", "therapist", "open", map_id=f"m-{i}"))
 
@@ -127,21 +127,21 @@ def test_the_store_refuses_reads_of_a_file_that_is_not_a_store(tmp_path):
         World(bad)
 
 
-def test_a_schema_2_store_gains_the_clinic_tables_with_their_guard(db):
+def test_a_schema_2_store_gains_the_clinic_tables_with_their_guard(store_db):
     """Clinic mode's tables arrive by migration 2→3 on both back ends (then 3→4 adds summaries and reviews)."""
-    store = open_store(db)
+    store = open_store(store_db)
     map_id = store.create_map("Case", DitMap()).id
     store.close()
     drop = [(f"DROP TABLE {t}", ()) for t in (*CLINIC_TABLES, "map_summaries", "reviews")]
-    if db.startswith("postgresql://"):
+    if store_db.startswith("postgresql://"):
         back = [("UPDATE meta SET value = '2' WHERE key = 'schema_version'", ())]
     else:
         back = [("PRAGMA user_version = 2", ())]
-    raw_execute(db, [*drop, ("DELETE FROM meta WHERE key = 'summary_format'", ()), *back])
-    w = World(db)
+    raw_execute(store_db, [*drop, ("DELETE FROM meta WHERE key = 'summary_format'", ()), *back])
+    w = World(store_db)
     assert not w.records.has_accounts() and [i.id for i, _ in w.store.summaries()] == [map_id]
     w.accounts.add("Ann", PASSWORD, {THERAPIST})
     assert w.records.account("ANN") is not None
     with pytest.raises((sqlite3.IntegrityError, psycopg.Error), match="append-only"):
-        raw_execute(db, [("DELETE FROM audit", ())])
+        raw_execute(store_db, [("DELETE FROM audit", ())])
     assert _verdict(w).ok and _verdict(w).rows == 1

@@ -12,8 +12,8 @@ from tests.clinic_support import PASSWORD, World, empty_map
 
 
 @pytest.fixture
-def w(db):
-    w = World(db)
+def w(store_db):
+    w = World(store_db)
     w.accounts.add("ann", PASSWORD, {THERAPIST})
     w.accounts.add("bob", PASSWORD, {THERAPIST})
     w.map_id = w.store.create_map("K.", empty_map()).id
