@@ -140,3 +140,16 @@ def clinic_session(monkeypatch, name: str, roles: set[str], *, owns: str | None 
 def signed_in(monkeypatch, token: str) -> None:
     """The app's next runs act as the session `token` names (two people in one test take turns)."""
     monkeypatch.setattr("ditmap.ui.access.cookie_token", lambda: token)
+
+
+CLIENT_VIEW_PIN = "2468"
+
+
+def client_view_on(at: AppTest) -> AppTest:
+    """The therapist turns the client view on; the first time, they choose the PIN that switches it off."""
+    at.toggle(key="client_view_toggle").set_value(True).run()
+    if "client_view_new_pin" in [t.key for t in at.text_input]:
+        at.text_input(key="client_view_new_pin").input(CLIENT_VIEW_PIN)
+        at.text_input(key="client_view_new_pin_again").input(CLIENT_VIEW_PIN)
+        at.button(key="FormSubmitter:client_view_pin_form-Turn on").click().run()
+    return at

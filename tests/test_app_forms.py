@@ -4,7 +4,7 @@ picker stays where it was put, dates are ISO or refused, the client view shows w
 from __future__ import annotations
 
 import pytest
-from app_helpers import all_text, app, edit_table, open_sample, page, store
+from app_helpers import all_text, app, client_view_on, edit_table, open_sample, page, store
 
 from ditmap.style import LINE_STYLES
 from ditmap.vocab import COMMUNICATION_STYLES
@@ -203,7 +203,7 @@ def test_the_client_view_shows_no_notes_and_only_plain_words():
             and not any(c in o for o in own)]
     assert notes and raw
     at.session_state["selected"] = ("relationship", m.relationships[0].id)
-    at.toggle(key="client_view_toggle").set_value(True).run()
+    client_view_on(at)
     for name in CLIENT_PAGES:
         page(at, name)
         assert not at.exception, (name, at.exception)

@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 import pytest
-from app_helpers import _strings, app, focus_panel, new_map, page, store
+from app_helpers import _strings, app, client_view_on, focus_panel, new_map, page, store
 
 from ditmap.operations import AddItem, UpdateItem
 
@@ -137,7 +137,7 @@ def test_every_page_in_both_views_speaks_the_words_of_the_page():
         found[f"therapist {name}"] = developer_words(_shown(at), ids)
     history = _shown(at)
     assert "Removed the relationship with Pat" in history
-    at.toggle(key="client_view_toggle").set_value(True).run()
+    client_view_on(at)
     for name in CLIENT_PAGES:
         page(at, name)
         assert not at.exception, (name, at.exception)
