@@ -278,7 +278,7 @@ def _changes(m: DitMap, kind: str, item: Any) -> st.SearchStrategy[dict[str, Any
 
 aliases = st.one_of(st.sampled_from(["Mum", "Dad", "Pat (foster carer)", "Previous counsellor (2023)",
                                      "Dr N. Haddad", "Year 9 friendship group", "J.", "Mr H. (maths teacher)"]),
-                    labels, st.text("abcdefghij WXYZ", min_size=1, max_size=60))
+                    labels, st.text("abcdefghij WXYZ", min_size=1, max_size=60).filter(str.strip))
 
 
 @st.composite
