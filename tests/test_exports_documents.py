@@ -54,7 +54,7 @@ def agreed(m):
 
 def test_formats_table_lists_every_cli_format():
     assert [f.name for f in FORMATS] == ["svg", "png", "pdf", "html", "summary-md", "summary-pdf", "letter-md",
-                                         "json", "graphml", "gexf", "kumu", "csv"]
+                                         "json", "graphml", "gexf", "kumu", "csv", "supervision-pdf"]
     assert {f.name for f in FORMATS if f.client_safe} == {"svg", "png", "pdf", "html", "summary-md",
                                                          "summary-pdf", "letter-md"}
 

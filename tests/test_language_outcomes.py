@@ -8,7 +8,7 @@ import datetime as dt
 import io
 
 import pytest
-from app_helpers import all_text, app, page, store
+from app_helpers import all_text, app, client_view_on, page, store
 from pypdf import PdfReader
 
 from ditmap.analysis import analyze
@@ -125,7 +125,7 @@ def test_sessions_page_says_what_the_scores_mean_in_each_register(_db):
     assert not at.exception, at.exception
     shown = flat(all_text(at))
     assert all(flat(s) in shown for s in status.sentences(client=False))
-    client_view = app(map=map_id, view="client")
+    client_view = client_view_on(app(map=map_id))  # (?view=client in the address grants nothing now)
     page(client_view, "sessions")
     shown = flat(all_text(client_view))
     assert all(flat(s) in shown for s in status.sentences(client=True))
