@@ -164,7 +164,7 @@ def test_a_comment_on_a_version_names_its_number():
 
 
 def test_each_session_end_and_snapshot_is_a_checkpoint_so_replay_reads_it_without_replaying(built, monkeypatch):
-    import ditmap.store.sqlite as sq
+    import ditmap.store.sql_store as sq
 
     store, mid = built
     store.snapshot(mid, "mid-way")
