@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import e2e_ui
 import pyotp
 import pytest
 from browser_support import StreamlitServer
@@ -92,18 +93,8 @@ def nav(page, title: str) -> None:
 
 
 def sign_in(page, url: str, name: str, password: str = PASSWORD, *, code_secret: str | None = None) -> None:
-    page.set_default_timeout(SLOW)
-    page.goto(f"{url}/")
-    page.wait_for_url(re.compile(r"/signin$"))
-    page.get_by_label("Name").fill(name)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    if code_secret:
-        page.wait_for_url(re.compile(r"/signin/code$"))
-        page.get_by_label(re.compile("6-digit code")).fill(pyotp.TOTP(code_secret).now())
-        page.get_by_role("button", name="Continue").click()
-    page.wait_for_selector("[data-testid=stApp]")
-    wait_idle(page, SLOW)
+    """The shared sign-in (e2e_ui.sign_in) with this module's password and patience."""
+    e2e_ui.sign_in(page, url, name, password, code_secret=code_secret, timeout=SLOW)
 
 
 def test_the_session_cookie_is_httponly_and_the_page_cannot_read_it(page, clinic):
