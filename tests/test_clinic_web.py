@@ -4,6 +4,7 @@ personal mode elsewhere, clinic pages behind a session, the sign-in cookie's fla
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import pytest
@@ -45,7 +46,9 @@ def call(method: str, path: str, *, host: str = "127.0.0.1:8501", client: str = 
     async def send(message):
         sent.append(message)
 
-    asyncio.run(APP(scope, receive, send))
+    # A thread of its own: a session-wide Playwright fixture may already run an event loop in this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, APP(scope, receive, send)).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     out: dict[str, list[str]] = {}
     for k, v in start["headers"]:
