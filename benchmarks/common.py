@@ -1,4 +1,4 @@
-"""What the benchmarks share: a median timer and one deterministic synthetic map.
+"""What the benchmarks share: median and percentile timers and one deterministic synthetic map.
 
 Run the benchmarks as scripts (`python benchmarks/NAME.py`); this folder is then on `sys.path`.
 """
@@ -53,6 +53,32 @@ def paired_median_ms(fn: Callable[[], object], baseline: Callable[[], object], r
         return run
 
     return paired_medians(timed(fn), timed(baseline), runs)
+
+
+def percentile(xs: list[float], q: float) -> float:
+    """The `q` quantile (0–1) of `xs`, nearest rank."""
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(q * len(xs)))]
+
+
+def timed(fn: Callable[[], object], n: int) -> list[float]:
+    """The wall times of `n` calls, in milliseconds."""
+    out = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def measure(fn: Callable[[], object], n: int, runs: int) -> tuple[float, float]:
+    """(median of the runs' medians, p95 over all samples), in ms: `runs` runs of `n` calls."""
+    medians, samples = [], []
+    for _ in range(runs):
+        s = timed(fn, n)
+        medians.append(statistics.median(s))
+        samples += s
+    return statistics.median(medians), percentile(samples, 0.95)
 
 
 def synthetic_map(n: int, seed: int = 1, *, placed: bool = False) -> DitMap:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import argparse
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from common import measure
 
 import ditmap.store.sqlite as store_sqlite
 from ditmap.model import DitMap
@@ -61,26 +61,6 @@ def random_edit(m: DitMap, i: int, rng: random.Random) -> Operation:
         return AddItem(kind="comment", item={"id": f"c{i}", "anchor_kind": "person",
                                              "anchor": rng.choice(m.people).id, "text": f"comment {i}"})
     return RemoveItem(kind="comment", id=rng.choice(m.comments).id)
-
-
-def timed(fn: Callable[[], object], n: int) -> list[float]:
-    out = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return out
-
-
-def measure(fn: Callable[[], object], n: int, runs: int) -> tuple[float, float]:
-    """(median of the runs' medians, p95 over all samples), in ms."""
-    medians, samples = [], []
-    for _ in range(runs):
-        s = timed(fn, n)
-        medians.append(statistics.median(s))
-        samples += s
-    samples.sort()
-    return statistics.median(medians), samples[min(len(samples) - 1, int(0.95 * len(samples)))]
 
 
 def main() -> None:

@@ -21,7 +21,6 @@ import argparse
 import os
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
 import threading
@@ -36,6 +35,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import psycopg  # noqa: E402
+from common import measure, percentile  # noqa: E402
 from store import random_edit, realistic_map  # noqa: E402
 
 import ditmap.store.sqlite as store_sqlite  # noqa: E402
@@ -43,30 +43,6 @@ from ditmap.model import DitMap  # noqa: E402
 from ditmap.operations import AddItem  # noqa: E402
 from ditmap.store import StoreError, open_store  # noqa: E402
 from ditmap.store.copy import copy_store  # noqa: E402
-
-
-def percentile(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(q * len(xs)))]
-
-
-def timed(fn: Callable[[], object], n: int) -> list[float]:
-    out = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return out
-
-
-def measure(fn: Callable[[], object], n: int, runs: int) -> tuple[float, float]:
-    """(median of the runs' medians, p95 over all samples), in ms."""
-    medians, samples = [], []
-    for _ in range(runs):
-        s = timed(fn, n)
-        medians.append(statistics.median(s))
-        samples += s
-    return statistics.median(medians), percentile(samples, 0.95)
 
 
 @contextmanager

@@ -37,6 +37,23 @@ def open_sample(at: AppTest, stem: str = "depression-self-critical") -> str:
     return at.query_params["map"]
 
 
+def open_with_person(at: AppTest, role: str) -> tuple[str, Any, int]:
+    """Open the sample map with its person of `role` selected: (map id, that person, the map's version)."""
+    map_id = open_sample(at)
+    m, version = store().load(map_id)
+    person = next(p for p in m.people if p.role == role)
+    at.session_state["selected"] = ("person", person.id)
+    at.run()
+    return map_id, person, version
+
+
+def save(at: AppTest) -> AppTest:
+    """Press the form's Save; the run must raise nothing."""
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
 def new_map(at: AppTest, pseudonym: str = "K.") -> str:
     at.text_input(key="new_pseudonym").input(pseudonym)
     at.button(key="FormSubmitter:new_map-Create map").click().run()

@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 import pytest
-from app_helpers import all_text, app, clinic_session, edit_table, focus_panel, new_map, open_sample, page, store
+from app_helpers import (
+    all_text,
+    app,
+    clinic_session,
+    edit_table,
+    focus_panel,
+    new_map,
+    open_sample,
+    open_with_person,
+    page,
+    save,
+    store,
+)
 
 from ditmap.operations import UpdateItem
 
@@ -139,14 +151,10 @@ def test_opening_the_map_after_adding_people_elsewhere_writes_no_edit():
 
 def test_selecting_a_person_opens_its_form_and_saving_updates_the_store():
     at = app()
-    map_id = open_sample(at)
-    m, _ = store().load(map_id)
-    mum = next(p for p in m.people if p.role == "mother")
-    at.session_state["selected"] = ("person", mum.id)
-    at.run()
+    map_id, mum, _ = open_with_person(at, "mother")
     alias = next(t for t in at.text_input if t.key.startswith(f"pf:{mum.id}:") and t.key.endswith(":alias"))
     alias.input("Mother (M.)")
-    next(b for b in at.button if b.label == "Save").click().run()
+    save(at)
     assert store().load(map_id)[0].people_by_id[mum.id].alias == "Mother (M.)"
 
 
@@ -155,65 +163,48 @@ def _person_field(at, pid: str, field: str):
     return getattr(at, kind)(key=f"pf:{pid}:map:{field}")
 
 
-def _save(at):
-    next(b for b in at.button if b.label == "Save").click().run()
-    assert not at.exception, at.exception
-
-
 def test_a_conflict_keeps_my_change_and_shows_theirs_beside_the_field():
     """Changed in this field meanwhile: the store refuses the stale save; the field says what it is now;
     *Keep mine* then Save writes mine on top (deliberately changed from the page-wide conflict panel)."""
     at = app()
-    map_id = open_sample(at)
-    m, v = store().load(map_id)
-    mum = next(p for p in m.people if p.role == "mother")
-    at.session_state["selected"] = ("person", mum.id)
-    at.run()
+    map_id, mum, v = open_with_person(at, "mother")
     # Another device renames her meanwhile.
     store().apply(map_id, UpdateItem(kind="person", id=mum.id, changes={"alias": "Mama"}), base_version=v,
                   author="other device")
     _person_field(at, mum.id, "alias").input("Mother")
-    _save(at)
+    save(at)
     assert store().load(map_id)[0].people_by_id[mum.id].alias == "Mama"  # nothing written over theirs
     text = all_text(at)
     assert "Changed on the other device to “Mama”" in text and "Not saved" in text
     assert _person_field(at, mum.id, "alias").value == "Mother"  # mine is kept in the field
     at.button(key=f"pf:{mum.id}:map:alias:keep").click().run()
     assert store().load(map_id)[0].people_by_id[mum.id].alias == "Mama"  # keeping is not saving
-    _save(at)
+    save(at)
     assert store().load(map_id)[0].people_by_id[mum.id].alias == "Mother"
     assert "Changed on the other device" not in all_text(at)
 
 
 def test_take_theirs_puts_the_other_devices_value_in_the_field():
     at = app()
-    map_id = open_sample(at)
-    m, v = store().load(map_id)
-    mum = next(p for p in m.people if p.role == "mother")
-    at.session_state["selected"] = ("person", mum.id)
-    at.run()
+    map_id, mum, v = open_with_person(at, "mother")
     store().apply(map_id, UpdateItem(kind="person", id=mum.id, changes={"alias": "Mama"}), base_version=v)
     at.run()  # the live update
     assert "Changed on the other device to “Mama”" in all_text(at)
     at.button(key=f"pf:{mum.id}:map:alias:take").click().run()
     assert _person_field(at, mum.id, "alias").value == "Mama"
     assert "Changed on the other device" not in all_text(at)
-    _save(at)
+    save(at)
     assert store().version(map_id) == v + 1  # nothing to save: the field holds what is stored
 
 
 def test_different_fields_of_one_person_both_land_and_typed_text_survives():
     at = app()
-    map_id = open_sample(at)
-    m, v = store().load(map_id)
-    mum = next(p for p in m.people if p.role == "mother")
-    at.session_state["selected"] = ("person", mum.id)
-    at.run()
+    map_id, mum, v = open_with_person(at, "mother")
     store().apply(map_id, UpdateItem(kind="person", id=mum.id, changes={"alias": "Mama"}), base_version=v)
     at.run()  # the live update: the form is not remounted (its key is the person's id, not a digest)
     assert "Changed on the other device to “Mama”" in all_text(at)
     _person_field(at, mum.id, "notes").input("typed here")  # typed on the stale view (the browser test types
-    _save(at)  # through live updates; AppTest holds form input only until the submit)
+    save(at)  # through live updates; AppTest holds form input only until the submit)
     stored = store().load(map_id)[0].people_by_id[mum.id]
     assert (stored.alias, stored.notes) == ("Mama", "typed here")
     assert _person_field(at, mum.id, "alias").value == "Mama"  # untouched: follows the store after saving

@@ -185,6 +185,24 @@ def test_the_store_rewrites_the_summary_with_every_edit_undo_and_redo(tmp_path):
     assert store.summaries()[0][1].phq9 == 20
 
 
+def test_a_summary_written_by_another_process_is_the_one_the_next_edit_builds_on(store_db):
+    """A store remembers the summary it last wrote; another process's edits in between must not be
+    summarised over that stale memory (here the undated focus would be dated to the wrong session)."""
+    a, b = open_store(store_db), open_store(store_db)
+    try:
+        map_id = a.create_map("Case", case([12] * 3, dated=False)).id
+        a.apply(map_id, AddItem(kind="session", item={"id": "s4", "number": 4}), base_version=0)
+        b.apply(map_id, AgreePattern(id="pt1", on=dt.date(2026, 2, 1)), base_version=1)
+        b.apply(map_id, AddItem(kind="session", item={"id": "s5", "number": 5}), base_version=2)
+        a.apply(map_id, AddItem(kind="session", item={"id": "s6", "number": 6}), base_version=3)
+        a.apply(map_id, AddItem(kind="session", item={"id": "s7", "number": 7}), base_version=4)
+        (_, s), = b.summaries()
+        assert (s.session, s.focus_agreed, s.focus_since) == (7, True, 4)
+    finally:
+        a.close()
+        b.close()
+
+
 def test_summaries_read_no_map_in_full(tmp_path, monkeypatch):
     import ditmap.store.sql_store as sq
 

@@ -4,7 +4,7 @@ saving another field of an unpaced item never writes a `paced` change."""
 from __future__ import annotations
 
 import pytest
-from app_helpers import app, open_sample, store
+from app_helpers import app, open_with_person, save, store
 
 
 @pytest.fixture(autouse=True)
@@ -16,30 +16,22 @@ def _field(at, prefix: str, item_id: str, name: str, widgets):
     return next(w for w in widgets if w.key.startswith(f"{prefix}:{item_id}:") and w.key.endswith(f":{name}"))
 
 
-def _save(at):
-    next(b for b in at.button if b.label == "Save").click().run()
-    assert not at.exception, at.exception
-
-
 def test_a_person_and_a_relationship_can_be_marked_at_the_clients_own_pace():
     at = app()
-    map_id = open_sample(at)
-    m, _ = store().load(map_id)
-    dad = next(p for p in m.people if p.role == "father")
-    at.session_state["selected"] = ("person", dad.id)
-    at.run()
+    map_id, dad, _ = open_with_person(at, "father")
+    m = store().load(map_id)[0]
     _field(at, "pf", dad.id, "alias", at.text_input).input("Dad (D.)")
-    _save(at)
+    save(at)
     latest = store().history(map_id, limit=1)[0]
     assert "paced" not in str(latest)  # only the alias changed
     _field(at, "pf", dad.id, "paced", at.checkbox).check()
-    _save(at)
+    save(at)
     assert store().load(map_id)[0].people_by_id[dad.id].paced is True
 
     rel = next(r for r in m.relationships if dad.id in (r.source, r.target) and r.source != r.target)
     at.session_state["selected"] = ("relationship", rel.id)
     at.run()
     _field(at, "rf", rel.id, "paced", at.checkbox).check()
-    _save(at)
+    save(at)
     after = store().load(map_id)[0]
     assert after.relationships_by_id[rel.id].paced is True and after.is_paced(rel.id)

@@ -4,19 +4,3 @@ Plain Python over the `ClinicStore` interface (`ditmap.accounts.clinic_store`); 
 CLI are thin faces over `Accounts` (`signin.py`) and `Shares` (`shares.py`). Who may do what is decided
 in one place, `ditmap.services.permissions`. Personal mode (no account exists) needs none of this.
 """
-
-from ditmap.accounts.model import (
-    ADMIN,
-    CLIENT,
-    ROLES,
-    SUPERVISOR,
-    THERAPIST,
-    Account,
-    AccountError,
-    Identity,
-    SessionRecord,
-    Share,
-)
-
-__all__ = ["ADMIN", "CLIENT", "ROLES", "SUPERVISOR", "THERAPIST", "Account", "AccountError", "Identity",
-           "SessionRecord", "Share"]

@@ -18,7 +18,7 @@ import functools
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -211,6 +211,9 @@ class PostgresStore(SqlStore):
                 # The COMMIT may or may not have reached the server: never claim either.
                 raise StoreError(f"lost the connection to the database {self._where} while saving "
                                  f"({_reason(err)}); reload the map to see whether this change was saved") from None
+
+    def _batch(self, conn: _PgConn) -> AbstractContextManager[object]:
+        return conn.raw.pipeline()
 
     def close(self) -> None:
         """Close the pool and stop the listener. The store stays usable: the next call opens new ones."""

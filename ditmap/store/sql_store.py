@@ -25,7 +25,7 @@ import logging
 import secrets
 from abc import abstractmethod
 from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 
 from ditmap.caseload import MapSummary, summarise
@@ -130,6 +130,9 @@ class SqlStore(Store):
         self._clinic: SqlClinic | None = None
         self._parsed: dict[str, tuple[str, DitMap]] = {}  # map id → (current text, parsed map); maps are frozen
         self._summaries: dict[str, tuple[str, MapSummary]] = {}  # map id → (summary text, parsed), likewise
+        # map id → (version, map text, summary) as this process last wrote them: the next edit's "previous
+        # summary" without a read, when the map it locks is still exactly that one (version and content).
+        self._wrote_summary: dict[str, tuple[int, str, MapSummary]] = {}
 
     @property
     @abstractmethod
@@ -222,11 +225,17 @@ class SqlStore(Store):
         return self._require(conn, map_id)
 
     @staticmethod
-    def _write_summary(conn: Conn, map_id: str, m: DitMap, *, previous: MapSummary | None) -> None:
+    def _write_summary(conn: Conn, map_id: str, m: DitMap, *, previous: MapSummary | None) -> MapSummary:
         """Keep the caseload's summary of this map in step, inside the caller's transaction."""
+        summary = summarise(m, previous)
         conn.execute("INSERT INTO map_summaries (map_id, summary_json) VALUES (?, ?)"
                      " ON CONFLICT (map_id) DO UPDATE SET summary_json = excluded.summary_json",
-                     (map_id, json.dumps(summarise(m, previous).to_json())))
+                     (map_id, json.dumps(summary.to_json())))
+        return summary
+
+    def _batch(self, conn: Conn) -> AbstractContextManager[object]:
+        """Statements whose results are not read until the block ends (PostgreSQL: one round trip for all)."""
+        return nullcontext()
 
     @staticmethod
     def _summary(conn: Conn, map_id: str) -> MapSummary | None:
@@ -333,28 +342,41 @@ class SqlStore(Store):
 
     # --- writing ---------------------------------------------------------------------------------
 
-    def _write(self, conn: Conn, map_id: str, current_version: int, new_map: DitMap, op: Operation,
-               inverse: Operation, touches: Iterable[Touch], sentence: str, author: str, *,
+    def _previous_summary(self, conn: Conn, map_id: str, version: int, text: str) -> MapSummary | None:
+        """The stored summary of the locked map at (`version`, `text`): remembered if this process wrote it."""
+        wrote = self._wrote_summary.get(map_id)
+        if wrote is not None and wrote[0] == version and wrote[1] == text:
+            return wrote[2]
+        return self._summary(conn, map_id)
+
+    def _write(self, conn: Conn, map_id: str, current_version: int, current_text: str, new_map: DitMap,
+               op: Operation, inverse: Operation, touches: Iterable[Touch], sentence: str, author: str, *,
                undo_of: int | None = None, redo_of: int | None = None, merged: bool = False) -> Applied:
         now = _now()
         sentence, author = plain_text(sentence), plain_text(author)
         text = dumps_map(new_map)
-        cur = conn.execute("UPDATE maps SET version = version + 1, current_json = ?, updated_at = ?"
-                           " WHERE id = ? AND version = ?" + self._ANNOUNCE, (text, now, map_id, current_version))
-        if cur.rowcount != 1:  # cannot happen under the map's lock; never ignore it if it does
-            raise StoreError("the map changed while this edit was being saved; nothing was written — try again")
         version = current_version + 1
         op_json = json.dumps(dump_operation(op), ensure_ascii=False)
         inverse_json = json.dumps(dump_operation(inverse), ensure_ascii=False)
-        conn.execute(f"INSERT INTO edits (map_id, {_EDIT_COLS}, touches_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     (map_id, version, op_json, inverse_json, sentence, author, now, undo_of, redo_of, int(merged),
-                      json.dumps(sorted(touches))))
+        previous = self._previous_summary(conn, map_id, current_version, current_text)
+        self._wrote_summary.pop(map_id, None)  # until this transaction has written the new one
+        with self._batch(conn):
+            cur = conn.execute("UPDATE maps SET version = version + 1, current_json = ?, updated_at = ?"
+                               " WHERE id = ? AND version = ?" + self._ANNOUNCE, (text, now, map_id, current_version))
+            conn.execute(f"INSERT INTO edits (map_id, {_EDIT_COLS}, touches_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                         " ?, ?)", (map_id, version, op_json, inverse_json, sentence, author, now, undo_of, redo_of,
+                                    int(merged), json.dumps(sorted(touches))))
+            summary = self._write_summary(conn, map_id, new_map, previous=previous)
+            if version % CHECKPOINT_EVERY == 0:
+                conn.execute("INSERT INTO checkpoints (map_id, version, map_json) VALUES (?, ?, ?)"
+                             " ON CONFLICT (map_id, version) DO UPDATE SET map_json = excluded.map_json",
+                             (map_id, version, text))
+        if cur.rowcount != 1:  # cannot happen under the map's lock; never ignore it if it does
+            raise StoreError("the map changed while this edit was being saved; nothing was written — try again")
         self._parsed[map_id] = (text, new_map)
-        self._write_summary(conn, map_id, new_map, previous=self._summary(conn, map_id))
-        if version % CHECKPOINT_EVERY == 0:
-            conn.execute("INSERT INTO checkpoints (map_id, version, map_json) VALUES (?, ?, ?)"
-                         " ON CONFLICT (map_id, version) DO UPDATE SET map_json = excluded.map_json",
-                         (map_id, version, text))
+        # Remembered before COMMIT: if the COMMIT fails, the map stays at (current_version, current_text),
+        # which this entry does not match, so it is never used for a version that was not written.
+        self._wrote_summary[map_id] = (version, text, summary)
         log.debug("map %s: wrote version %d%s", map_id, version, " (merged)" if merged else "")
         edit = Edit(version=version, op=op, inverse=inverse, sentence=sentence, author=author, at=_time(now),
                     undo_of=undo_of, redo_of=redo_of, merged=merged)
@@ -396,7 +418,7 @@ class SqlStore(Store):
             touches = op.touches(m)
             if _records_session(op):  # the map as the previous session ended: a replay opens it in one read
                 self._checkpoint(conn, map_id, current_version, text)
-            return self._write(conn, map_id, current_version, new_map, op, op.inverse(m), touches,
+            return self._write(conn, map_id, current_version, text, new_map, op, op.inverse(m), touches,
                                op.describe(m), author, merged=merged)
 
     def undo(self, map_id: str, *, author: str = "") -> Applied | None:
@@ -420,7 +442,7 @@ class SqlStore(Store):
                 clashes = tuple(_edit(r) for r in later if collides(json.loads(touches_json), json.loads(r[-1])))
                 raise Conflict(f"Cannot undo version {version}: later edits changed what it changed ({err}).",
                                version, current_version, clashes) from None
-            applied = self._write(conn, map_id, current_version, new_map, inverse, inverse.inverse(m),
+            applied = self._write(conn, map_id, current_version, text, new_map, inverse, inverse.inverse(m),
                                   inverse.touches(m), f"Undid: {sentence}", author, undo_of=version)
             conn.execute("UPDATE edits SET undone = 1 WHERE map_id = ? AND version = ?", (map_id, version))
             return applied
@@ -447,7 +469,7 @@ class SqlStore(Store):
                 new_map = op.apply(m)
             except OperationError as err:
                 raise Conflict(f"Cannot redo version {original}: {err}", original, current_version, ()) from None
-            applied = self._write(conn, map_id, current_version, new_map, op, op.inverse(m), op.touches(m),
+            applied = self._write(conn, map_id, current_version, text, new_map, op, op.inverse(m), op.touches(m),
                                   f"Redid: {sentence.removeprefix('Redid: ')}", author, redo_of=original)
             conn.execute("UPDATE edits SET undone = 1 WHERE map_id = ? AND version = ?", (map_id, undo_version))
             return applied
