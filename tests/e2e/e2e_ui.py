@@ -127,10 +127,13 @@ CLIENT_VIEW_PIN = "2468"
 def client_view_on(page: Page, pin: str = CLIENT_VIEW_PIN) -> None:
     """Switch the (personal-mode) client view on as the therapist does; the first time, choose the PIN."""
     page.get_by_text("Client view", exact=True).click()
-    wait_idle(page)
     new_pin = page.get_by_label("New PIN")
+    switch_off = page.get_by_role("button", name="Therapist: switch off")
+    new_pin.or_(switch_off).first.wait_for()  # the run the click starts may not have begun yet
+    wait_idle(page)
     if new_pin.count():
         new_pin.fill(pin)
         page.get_by_label("The same PIN again").fill(pin)
         page.get_by_role("button", name="Turn on").click()
+        switch_off.wait_for()
         wait_idle(page)
