@@ -69,7 +69,6 @@ def main() -> None:
     state.sync_url()
     cv = state.client_view()
     opened = state.current()
-    refused = st.session_state.pop(state.REFUSED, None)
 
     maps_role = who.personal or who.operator or bool(who.roles - {ADMIN})
     names = [] if cv or not maps_role else ["home", "caseload"]
@@ -85,7 +84,8 @@ def main() -> None:
     landings = [_landing(name, cv, pages[default]) for name in texts.PAGE_TITLES if name not in pages]
     nav = st.navigation([*pages.values(), *landings], position="sidebar")
     if nav in landings:  # an address of a page not open to this person now: before anything is drawn
-        _land(pages[default])
+        _land(pages[default])  # (a refusal is said on the page landed on)
+    refused = st.session_state.pop(state.REFUSED, None)
     client_view.apply_style(network_view.preload_html() if nav is pages.get("map") else "")
 
     target = st.session_state.pop(_GOTO, None)
