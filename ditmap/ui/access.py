@@ -49,6 +49,17 @@ def hold() -> ClientHold | None:
     return ClientHold(records) if records is not None else None
 
 
+def hold_moved() -> bool:
+    """Personal mode: whether the client view was switched on or off since this page's identity was read
+    (a tab already open when the therapist switched it on must not go on showing the clinician view)."""
+    if clinic().mode() == CLINIC:
+        return False
+    h = hold()
+    held = h.held_map() if h is not None else None
+    who = state.identity()
+    return held != (who.share_map if who.is_client else None)
+
+
 def poll_rerun() -> None:
     """Rerun the whole page because something changed elsewhere: not the person's activity."""
     st.session_state[_POLL] = True

@@ -34,6 +34,26 @@ def _page(name: str, cv: bool, *, default: bool = False) -> st.Page:
     return pages[key]
 
 
+def _landing(name: str, cv: bool, target: st.Page) -> st.Page:
+    """A hidden page at the address of page `name`, for whoever may not open that page now (the client
+    view, a client's device, a page that needs an open map): it goes straight to `target`.
+
+    Without it such an address gets Streamlit's "Page not found" modal, which leaves everything behind it
+    inert until dismissed, the client view's "Therapist: switch off" included (issue 11, "hard to leave").
+    """
+    pages: dict[tuple[str, bool, bool], st.Page] = st.session_state.setdefault(_PAGES, {})
+    key = (f"{name}->{target.url_path}", cv, False)
+    if key not in pages:
+        pages[key] = st.Page(lambda: _land(target), title=texts.page_title(name, cv), url_path=name,
+                             visibility="hidden")
+    return pages[key]
+
+
+def _land(target: st.Page) -> None:
+    """Go to `target`, keeping the address's query (the open map)."""
+    st.switch_page(target, query_params=st.query_params.to_dict())
+
+
 def goto(page: str) -> None:
     """Ask for a page switch from a callback (switching happens in the script body)."""
     st.session_state[_GOTO] = page
@@ -49,7 +69,6 @@ def main() -> None:
     state.sync_url()
     cv = state.client_view()
     opened = state.current()
-    refused = st.session_state.pop(state.REFUSED, None)
 
     maps_role = who.personal or who.operator or bool(who.roles - {ADMIN})
     names = [] if cv or not maps_role else ["home", "caseload"]
@@ -62,7 +81,11 @@ def main() -> None:
     names = names or ["home"]  # client view with no map open: a calm waiting page
     default = "map" if opened is not None else names[0]
     pages = {name: _page(name, cv, default=name == default) for name in names}
-    nav = st.navigation(list(pages.values()), position="sidebar")
+    landings = [_landing(name, cv, pages[default]) for name in texts.PAGE_TITLES if name not in pages]
+    nav = st.navigation([*pages.values(), *landings], position="sidebar")
+    if nav in landings:  # an address of a page not open to this person now: before anything is drawn
+        _land(pages[default])  # (a refusal is said on the page landed on)
+    refused = st.session_state.pop(state.REFUSED, None)
     client_view.apply_style(network_view.preload_html() if nav is pages.get("map") else "")
 
     target = st.session_state.pop(_GOTO, None)

@@ -82,9 +82,15 @@ def _export_dialog(opened: state.Opened) -> None:
 
 
 @st.fragment(run_every=1.0)
-def live(map_id: str) -> None:
-    """Poll the store's version each second; when another device changed the map, rerun everything."""
+def live(map_id: str | None) -> None:
+    """Poll each second: when another device changed the map, or (personal mode) the client view was
+    switched on or off in another tab, rerun everything."""
     if state.checked_recently():  # the full run this fragment is part of has just read it
+        return
+    if access.hold_moved():
+        access.poll_rerun()
+        return
+    if map_id is None:
         return
     try:
         v = state.store().version(map_id)
@@ -115,9 +121,11 @@ def sidebar(opened: state.Opened | None) -> None:
     with st.sidebar:
         if clinic_mode:
             access.watch(1.0 if who.is_client else 5.0)  # a client's device leaves within 2 s of "End sharing"
-        if opened is not None:
+        if opened is not None or not clinic_mode:
             # Early in the sidebar: a fragment snapshots the layout so far, which is cheapest when small.
-            live(opened.id)  # draws nothing: a tick costs the browser only the run's start and end messages
+            # It draws nothing: a tick costs the browser only the run's start and end messages.
+            live(opened.id if opened is not None else None)
+        if opened is not None:
             # The map's name and its saved state as one element (each element costs every rerun).
             st.markdown(f"### {md(opened.map.client.pseudonym if cv else opened.name)}\n"
                         f":small[:gray[Saved · version {opened.version}]]",

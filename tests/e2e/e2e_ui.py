@@ -6,7 +6,7 @@ import re
 import time
 
 import pyotp
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 
 
 def wait_idle(page: Page, timeout: float = 15_000) -> None:
@@ -16,10 +16,11 @@ def wait_idle(page: Page, timeout: float = 15_000) -> None:
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout)
 
 
-def goto(page: Page, url: str) -> None:
+def goto(page: Page, url: str, timeout: float = 60_000) -> None:
+    """Open `url` and wait for its run (a server's first run imports everything: slow on a busy machine)."""
     page.goto(url)
     page.wait_for_selector("[data-testid=stApp]")
-    wait_idle(page)
+    wait_idle(page, timeout)
 
 
 def sign_in(page: Page, url: str, name: str, password: str, *, code_secret: str | None = None,
@@ -94,7 +95,9 @@ def click(page: Page, name: str, *, scope: Page | Locator | None = None, last: b
 
 def nav(page: Page, title: str) -> None:
     """Go to a page through the sidebar navigation (as a person would)."""
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+    link = page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True)
+    link.click()
+    expect(link).to_have_attribute("aria-current", "page", timeout=30_000)  # the run the click starts has begun
     wait_idle(page)
 
 
@@ -127,10 +130,13 @@ CLIENT_VIEW_PIN = "2468"
 def client_view_on(page: Page, pin: str = CLIENT_VIEW_PIN) -> None:
     """Switch the (personal-mode) client view on as the therapist does; the first time, choose the PIN."""
     page.get_by_text("Client view", exact=True).click()
-    wait_idle(page)
     new_pin = page.get_by_label("New PIN")
+    switch_off = page.get_by_role("button", name="Therapist: switch off")
+    new_pin.or_(switch_off).first.wait_for()  # the run the click starts may not have begun yet
+    wait_idle(page)
     if new_pin.count():
         new_pin.fill(pin)
         page.get_by_label("The same PIN again").fill(pin)
         page.get_by_role("button", name="Turn on").click()
+        switch_off.wait_for()
         wait_idle(page)
