@@ -39,6 +39,7 @@ def test_build_a_map_find_it_on_the_drawing_edit_and_undo(page, server):
 
     _add_person(page, "Mum", "mother", "past")
     _add_person(page, "Sam", "partner")
+    wait_for(lambda: len(store.load(map_id)[0].people) == 3, timeout=5)
     m, _ = store.load(map_id)
     assert [(p.alias, p.role) for p in m.people] == [("Me", "self"), ("Mum", "mother"), ("Sam", "partner")]
     assert [r.corner for r in m.relationships] == ["past", "current"]
@@ -89,14 +90,14 @@ def test_build_a_map_find_it_on_the_drawing_edit_and_undo(page, server):
     wait_for(lambda: alias.input_value() == "Mum")
     alias.fill("Mother")
     page.get_by_role("button", name="Save", exact=True).first.click()
+    wait_for(lambda: store.load(map_id)[0].people_by_id[mum].alias == "Mother", timeout=5)
     wait_idle(page)
-    assert store.load(map_id)[0].people_by_id[mum].alias == "Mother"
     page.get_by_role("heading", name="Map").first.click()  # focus out of the form, as a person would
     page.keyboard.press("Alt+z")  # Undo's keyboard shortcut
     wait_for(lambda: store.load(map_id)[0].people_by_id[mum].alias == "Mum", timeout=5)
     wait_idle(page)
     click(page, "Redo", exact=False)  # its name also holds the icon and the shortcut
-    assert store.load(map_id)[0].people_by_id[mum].alias == "Mother"
+    wait_for(lambda: store.load(map_id)[0].people_by_id[mum].alias == "Mother", timeout=5)
 
 
 def _on_screen(page, person_id: str) -> tuple[float, float]:
