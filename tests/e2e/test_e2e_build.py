@@ -34,7 +34,7 @@ def test_build_a_map_find_it_on_the_drawing_edit_and_undo(page, server):
     goto(page, server.url)
     fill(page, "pseudonym", "E2E build")
     click(page, "Create map")
-    map_id = wait_for(lambda: "map=" in page.url and page.url.split("map=")[1].split("&")[0])
+    map_id = wait_for(lambda: "map=" in page.url and page.url.split("map=")[1].split("&")[0], timeout=30)
     store = server.store()
 
     _add_person(page, "Mum", "mother", "past")
