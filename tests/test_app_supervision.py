@@ -238,7 +238,8 @@ def test_the_supervision_pack_is_prepared_from_the_changes_page_and_recorded(cas
     assert data.startswith(b"%PDF") and name == "F-1-supervision-pack.pdf" and mime == "application/pdf"
     assert sup.get("download_button")
     row = store().clinic().audit_rows(map_id=cases["fine"])[-1]
-    assert (row.actor, row.action, row.detail) == ("sue", "export", "supervision-pdf clinician")
+    version = store().version(cases["fine"])
+    assert (row.actor, row.action, row.detail) == ("sue", "export", f"supervision-pdf clinician version {version}")
 
 
 def test_personal_mode_the_local_therapist_has_the_caseload_replay_and_changes():

@@ -69,15 +69,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
         written = tables(redact(m, client=False, private_notes=args.private_notes))
         for name, text in written.items():
-            _write(out / name, text.encode("utf-8"))
+            write_atomically(out / name, text.encode("utf-8"))
         print(f"wrote {len(written)} tables to {out}/")
         return 0
-    _write(out, data)
+    write_atomically(out, data)
     print(f"wrote {out} ({len(data):,} bytes)")
     return 0
 
 
-def _write(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     """Write atomically, so an interrupted export never leaves half a file under the real name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

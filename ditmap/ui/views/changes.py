@@ -94,7 +94,7 @@ def _pack(opened: state.Opened, a: int, since: str) -> None:
     if st.button("Prepare supervision pack (PDF)", key="pack_prepare"):
         try:
             map_services.export(state.identity(), state.store(), opened.id, map_services.SUPERVISION_PACK,
-                                client=False)
+                                client=False, version=opened.version)
         except Refused as refused:
             st.warning(md(str(refused)), icon=":material/block:")
             return
