@@ -10,6 +10,8 @@ import pyarrow as pa
 import streamlit as st
 
 from ditmap.model import DitMap
+from ditmap.services import maps as map_services
+from ditmap.services.permissions import Action
 from ditmap.supervision import Replay, Stop
 from ditmap.ui import state
 from ditmap.ui.network_view import lib_urls, network_view, prepare
@@ -100,13 +102,23 @@ def main() -> None:
         return
     st.title("Replay", anchor=False)
     replay = _replay(opened)
-    stops = replay.stops
-    n = len(stops)
-    at_start = [x for x in stops if x.session is not None and x.version == 0]
+    at_start = [x for x in replay.stops if x.session is not None and x.version == 0]
     if len(at_start) > 1:
         st.caption(f"This map was created or imported with sessions {at_start[0].session}–{at_start[-1].session} "
                    "already recorded, so they show as one map (version 0); sessions recorded in ditmap replay "
                    "one by one.")
+    _stepper(opened, replay)
+
+
+@st.fragment
+def _stepper(opened: state.Opened, replay: Replay) -> None:
+    """The stepper, the drawing and what is beside it. A step reruns this fragment only: the sidebar and the
+    page's frame are not rebuilt, on the server or in the browser, which is most of a step's cost. Another
+    device's edit still reruns the whole page (the sidebar's live check), with the map's new content."""
+    if not map_services.allowed(state.identity(), state.store(), Action.HISTORY, opened.id):
+        st.rerun(scope="app")  # e.g. a supervision assignment ended: the whole page says so, and records it
+    stops = replay.stops
+    n = len(stops)
     if st.session_state.get(STOP) is None or not 0 <= int(st.session_state[STOP]) < n:
         st.session_state[STOP] = n - 1
 
