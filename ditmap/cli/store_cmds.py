@@ -79,8 +79,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="an export format (as for `ditmap export`: " + ", ".join(_format_names()) + ")")
     p.add_argument("--client", action="store_true", help="with --format: the client version")
     p.add_argument("--since", type=int, metavar="VERSION",
-                   help="--format supervision-pdf: list the changes since this version (default: your last "
-                        "review of the map)")
+                   help="--format supervision-pdf: list the changes since this version (default: your own "
+                        "last review of the map, else its last review by anyone)")
     _db_option(p)
     _as_option(p)
     p.set_defaults(func=cmd_export_map)

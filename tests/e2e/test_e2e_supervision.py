@@ -87,7 +87,7 @@ def test_a_supervisor_reviews_a_case_and_the_therapist_sees_the_comment(context_
     sup.goto(f"{server.url}/caseload")  # (a first page load on a busy machine can take many seconds)
     sup.get_by_role("heading", name="Caseload").wait_for()
     select(sup, "Sort by", "deterioration first")
-    cases = _settled(lambda: options(sup, "Case"), lambda cs: cs[0].startswith("Worse"))
+    cases = _settled(lambda: options(sup, "Case"), lambda cs: bool(cs) and cs[0].startswith("Worse"))
     assert not any(c.startswith("Elsewhere") for c in cases) and len(cases) == 3  # bob's map is not in it
     first = cases[0]
     assert first.startswith("Worse") and "reliable deterioration" in first
