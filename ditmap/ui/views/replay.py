@@ -23,17 +23,23 @@ _log = logging.getLogger("ditmap.ui")
 
 
 def _step(delta: int, count: int) -> None:
-    st.session_state[STOP] = max(0, min(count - 1, int(st.session_state.get(STOP, count - 1)) + delta))
+    """◀ Previous / Next ▶: one stop from where the slider is, for the slider and the page alike.
+
+    Counted from the slider's value as this very rerun reports it, so a click sent before the page showed
+    the last step (the browser still reporting the slider where it was) is one step from there: a click may
+    be lost when clicks come faster than the page, but the replay never jumps back.
+    """
+    key = _slider_key(count)
+    now = int(st.session_state.get(key, st.session_state.get(STOP, count - 1)))
+    st.session_state[key] = st.session_state[STOP] = max(0, min(count - 1, now + delta))
 
 
 def _slider_key(count: int) -> str:
-    return f"replay_slider:{count}:{st.session_state[STOP]}"
+    return f"replay_slider:{count}"
 
 
-def _slid(key: str, count: int) -> None:
-    # A slider made for an earlier step may still report its old value once: only the current one counts.
-    if key == _slider_key(count):
-        st.session_state[STOP] = int(st.session_state[key])
+def _slid(key: str) -> None:
+    st.session_state[STOP] = int(st.session_state[key])
 
 
 def _scores(m: DitMap, stop: Stop) -> None:
@@ -124,11 +130,13 @@ def _stepper(opened: state.Opened, replay: Replay) -> None:
 
     c1, c2, c3 = st.columns([1, 6, 1], vertical_alignment="bottom")
     c1.button("◀ Previous", key="replay_prev", on_click=_step, args=(-1, n), disabled=st.session_state[STOP] == 0)
-    # The slider is remade at each step (its key names the stop), so the buttons and the slider never
-    # disagree about where the replay is: the stop lives in STOP alone.
+    # One slider for the whole replay (a step reruns only this fragment, which must not remake it): the
+    # buttons move it through its state, the slider moves STOP, what the rest of the page reads.
     slider = _slider_key(n)
-    c2.select_slider("Replay to the end of", options=list(range(n)), value=st.session_state[STOP],
-                     format_func=lambda i: stops[i].label, key=slider, on_change=_slid, args=(slider, n))
+    if st.session_state.get(slider) != st.session_state[STOP]:
+        st.session_state[slider] = st.session_state[STOP]
+    c2.select_slider("Replay to the end of", options=list(range(n)), format_func=lambda i: stops[i].label,
+                     key=slider, on_change=_slid, args=(slider,))
     c3.button("Next ▶", key="replay_next", on_click=_step, args=(1, n), disabled=st.session_state[STOP] == n - 1)
     i = int(st.session_state[STOP])
     stop = stops[i]
