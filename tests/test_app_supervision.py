@@ -297,3 +297,20 @@ def test_the_replay_worked_out_once_is_never_given_for_other_content_after_a_res
     again.button(key="replay_next").click().run()
     edits = [t.value for t in again.main.text]
     assert "Added Cal (friend)" in edits and "Added Bob (friend)" not in edits
+
+
+def test_the_replay_buttons_step_from_where_the_slider_is_reported_never_back_past_it():
+    map_id = build_case(store(), "Steps", sessions=8)
+    at = page(app(map=map_id), "replay")
+    assert at.session_state["replay_at"] == 7 and at.select_slider[0].value == 7
+    at.button(key="replay_prev").click().run()
+    assert (at.session_state["replay_at"], at.select_slider[0].value) == (6, 6)
+    # A second click sent before the page showed the first step: the browser still reports the slider at 7.
+    at.select_slider[0].set_value(7)
+    at.button(key="replay_prev").click().run()
+    assert (at.session_state["replay_at"], at.select_slider[0].value) == (6, 6)
+    at.select_slider[0].set_value(2).run()  # the slider itself
+    assert at.session_state["replay_at"] == 2 and "Edits in session 3" in [t.value.split(" (")[0]
+                                                                           for t in at.main.text]
+    at.button(key="replay_next").click().run()
+    assert (at.session_state["replay_at"], at.select_slider[0].value) == (3, 3)
