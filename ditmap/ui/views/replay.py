@@ -55,8 +55,9 @@ def _scores(m: DitMap, stop: Stop) -> None:
                  key="replay_scores")
 
 
-_REPLAYS: SharedMemo[Replay] = SharedMemo(16)
-"""Each open map's replay, worked out once per content of the map (`Opened.key`) and shared by sessions."""
+_REPLAYS: SharedMemo[Replay] = SharedMemo(6)
+"""Each open map's replay, worked out once per content of the map (`Opened.key`) and shared by sessions. A few:
+each holds up to two maps per stop (at 200 people, some MB); the least recently replayed is dropped first."""
 
 
 _WARMED: SharedMemo[bool] = SharedMemo(64)
