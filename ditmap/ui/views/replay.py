@@ -55,9 +55,10 @@ def _scores(m: DitMap, stop: Stop) -> None:
                  key="replay_scores")
 
 
-_REPLAYS: SharedMemo[Replay] = SharedMemo(6)
+_REPLAYS: SharedMemo[Replay] = SharedMemo(4)
 """Each open map's replay, worked out once per content of the map (`Opened.key`) and shared by sessions. A few:
-each holds up to two maps per stop (at 200 people, some MB); the least recently replayed is dropped first."""
+each holds the map at every stop visited and its drawing (about 1 MB and 0.4 MB at 200 people, so some 30 MB
+for a 200-person map's 16 sessions; a tenth of that at 20 people); the least recently replayed goes first."""
 
 
 _WARMED: SharedMemo[bool] = SharedMemo(64)
