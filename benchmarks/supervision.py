@@ -1,11 +1,15 @@
 """Supervision's costs, each beside a baseline measured alternately in the same run.
 
-Run: `python benchmarks/supervision.py [--runs 5] [--no-browser]`.
+Run: `python benchmarks/supervision.py [--runs 5] [--no-browser] [--replay-only]`.
 
 - Caseload, server side (AppTest, in-process): the Caseload page's rerun with 200 maps of 16 sessions each
   in the store, beside an empty Streamlit app's rerun. `rerun` is the script run on the server, start to
   finish (ScriptRunner's start to stop event, as `benchmarks/app.py` times the Map page); `AppTest wall`
   includes AppTest's own harness for both. Target (issue 15): ≤ 150 ms.
+- Replay step, server side (AppTest, in-process): the Replay page's rerun after a click on "◀ Previous" at
+  200 people (one step back per run from session 16, each stop a first visit in this session), beside the
+  empty app's rerun after its own button click. Measured after the page has been open for two seconds, as
+  a person looks before stepping (the page prepares the other stops' drawings meanwhile).
 - Replay step, in headless Chromium (the real server on loopback): a case of 200 people built edit by
   edit over 16 sessions; ms from clicking "◀ Previous" to the drawing's next frame showing the earlier
   session (vis-network's afterDrawing with the new data), beside an empty app's button click to its text redrawn.
@@ -90,10 +94,9 @@ _CLICK_IDLE = """() => {
 _IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
 
-def replay_step(runs: int) -> tuple[float, float, int]:
-    """(ms click → drawn, empty app's ms click → idle, people) for one replay step at 200 people."""
+def replay_case() -> tuple[Path, str, int]:
+    """(store file, map id, people): a case of 200 people built edit by edit over 16 sessions."""
     from apps.supervision_cases import build_case
-    from playwright.sync_api import sync_playwright
 
     tmp = Path(tempfile.mkdtemp())
     db = tmp / "bench.sqlite3"
@@ -101,7 +104,44 @@ def replay_step(runs: int) -> tuple[float, float, int]:
     store = open_store(db)
     map_id = build_case(store, "Replay 200", people=200, sessions=16)
     store_sqlite.SYNCHRONOUS = "FULL"
-    people = len(store.load(map_id)[0].people)
+    return db, map_id, len(store.load(map_id)[0].people)
+
+
+def replay_server(runs: int, case: tuple[Path, str, int]) -> tuple[float, float]:
+    """(rerun ms after "◀ Previous", the empty app's rerun ms after its button) at 200 people."""
+    import time
+
+    db, map_id, _people = case
+    os.environ["DITMAP_DB"] = str(db)
+    timer = _RunTimer()
+    empty = AppTest.from_string(EMPTY_BUTTON, default_timeout=60)
+    empty.run()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["map"] = map_id
+    at.run()
+    at.switch_page("ditmap/ui/pages/replay.py").run()
+    assert not at.exception and at.session_state["replay_at"] == 15, "the replay did not open at session 16"
+    time.sleep(2.0)  # a person looks at the page before stepping
+
+    def step() -> float:
+        at.button(key="replay_prev").click()
+        return timer.run(at)
+
+    def click_empty() -> float:
+        empty.button[0].click()
+        return timer.run(empty)
+
+    mine, base = paired_medians(step, click_empty, min(runs, 15))
+    assert not at.exception
+    return mine, base
+
+
+def replay_step(runs: int, case: tuple[Path, str, int]) -> tuple[float, float, int]:
+    """(ms click → drawn, empty app's ms click → idle, people) for one replay step at 200 people."""
+    from playwright.sync_api import sync_playwright
+
+    db, map_id, people = case
+    tmp = db.parent
     (tmp / "empty_button.py").write_text(EMPTY_BUTTON, encoding="utf-8")
     app, empty = _Server(APP, {"DITMAP_DB": str(db)}), _Server(str(tmp / "empty_button.py"), {})
     mine, base = [], []
@@ -144,17 +184,25 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--replay-only", action="store_true", help="skip the caseload (building 200 maps takes a while)")
     args = ap.parse_args()
-    run, base, wall, wall_base = caseload(args.runs)
-    print(f"Caseload page, server side, {MAPS} maps of 16 sessions (AppTest; median of {args.runs} runs,"
-          " alternating with an empty app)")
-    print(f"{'':10} {'rerun ms':>9} {'empty ms':>9} {'ratio':>6} {'AppTest wall':>13} {'(empty)':>8} {'ratio':>6}"
-          f" {'target':>8}")
-    print(f"{'caseload':10} {run:9.1f} {base:9.2f} {run / base:6.1f} {wall:13.1f} {wall_base:8.1f}"
-          f" {wall / wall_base:6.1f} {'≤ 150':>8}")
+    if not args.replay_only:
+        run, base, wall, wall_base = caseload(args.runs)
+        print(f"Caseload page, server side, {MAPS} maps of 16 sessions (AppTest; median of {args.runs} runs,"
+              " alternating with an empty app)")
+        print(f"{'':10} {'rerun ms':>9} {'empty ms':>9} {'ratio':>6} {'AppTest wall':>13} {'(empty)':>8}"
+              f" {'ratio':>6} {'target':>8}")
+        print(f"{'caseload':10} {run:9.1f} {base:9.2f} {run / base:6.1f} {wall:13.1f} {wall_base:8.1f}"
+              f" {wall / wall_base:6.1f} {'≤ 150':>8}")
+    case = replay_case()
+    step_run, empty_run = replay_server(args.runs, case)
+    print(f"\nReplay step, server side, {case[2]} people (AppTest; median of {min(args.runs, 15)} steps, alternating"
+          " with an empty app's button click)")
+    print(f"{'':30} {'rerun ms':>10} {'empty ms':>9} {'ratio':>6}")
+    print(f"{'◀ Previous → rerun done':30} {step_run:10.1f} {empty_run:9.2f} {step_run / empty_run:6.1f}")
     if args.no_browser:
         return
-    step, empty_step, people = replay_step(args.runs)
+    step, empty_step, people = replay_step(args.runs, case)
     print(f"\nReplay step in Chromium, {people} people (median of {min(args.runs, 14)} steps, alternating with an"
           " empty app's button click)")
     print(f"{'':30} {'replay ms':>10} {'empty app ms':>13} {'ratio':>6} {'target':>8}")

@@ -6,13 +6,14 @@ these, so the rules are the same everywhere and tested without a browser.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ditmap.layout import place
 from ditmap.model import DitMap
 from ditmap.operations import AddItem, Batch, Operation
 from ditmap.store.base import Edit, MapDiff, Review, Snapshot, Store
+from ditmap.store.diff import diff_maps
 
 # --- review sign-off ---------------------------------------------------------------------------------
 
@@ -106,6 +107,66 @@ def stable_positions(maps: Iterable[DitMap]) -> dict[str, object]:
             laid = place(m)
             out.update({pid: laid[pid] for pid in missing})
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """What the replay shows at one stop: the map then, and the map to draw (everyone placed where they are
+    now, the departed where they were; with `marks`, those removed in this stop put back to show faded)."""
+
+    map: DitMap
+    drawn: DitMap
+    marks: dict[tuple[str, str], str] | None
+
+
+class Replay:
+    """A map's replay, worked out once for one content of the map: its stops, and each stop's map and frame,
+    read or made on first use and then kept (the store keeps a checkpoint at every session's end and
+    snapshot, so reading a stop's map replays nothing). Pure: the faces decide where to keep it, keyed by
+    the map's content (a version number alone can recur after a restore)."""
+
+    def __init__(self, current: DitMap, edits: Sequence[Edit], stops: Sequence[Stop],
+                 map_at: Callable[[int], DitMap]):
+        self.current = current
+        self.edits = list(edits)
+        self.stops = list(stops)
+        self._map_at = map_at
+        self._maps: dict[int, DitMap] = {}
+        self._frames: dict[tuple[int, bool], Frame] = {}
+
+    @classmethod
+    def of(cls, store: Store, map_id: str, current: DitMap, current_version: int) -> Replay:
+        """The replay of a saved map at its current version: its history and snapshots read once."""
+        edits = store.history(map_id)
+        stops = replay_stops(edits, current, current_version, store.snapshots(map_id))
+        return cls(current, edits, stops,
+                   lambda v: current if v == current_version else store.map_at(map_id, v))
+
+    def map(self, i: int) -> DitMap:
+        """The map at the end of stop `i`."""
+        version = self.stops[i].version
+        known = self._maps.get(version)
+        return known if known is not None else self._maps.setdefault(version, self._map_at(version))
+
+    def edits_in(self, i: int) -> list[Edit]:
+        """The edits of stop `i`'s stretch, oldest first."""
+        return stop_edits(self.edits, self.stops[i])
+
+    def frame(self, i: int, *, marked: bool) -> Frame:
+        """Stop `i`'s frame; with `marked`, what changed since the stop before is marked on the drawing."""
+        key = (i, marked and i > 0)
+        known = self._frames.get(key)
+        if known is not None:
+            return known
+        m = self.map(i)
+        drawn, marks = m, None
+        if key[1]:
+            before = self.map(i - 1)
+            drawn, marks = changes_drawing(before, m, diff_maps(before, m))
+        positions = stable_positions([drawn, self.current])  # everyone where they are now; the departed where
+        drawn = drawn.model_copy(update={"people": tuple(  # they were
+            p.model_copy(update={"position": positions[p.id]}) for p in drawn.people)})
+        return self._frames.setdefault(key, Frame(m, drawn, marks))  # two sessions may race: the first is kept
 
 
 # --- changes drawn on the map ----------------------------------------------------------------------

@@ -238,7 +238,8 @@ def test_the_supervision_pack_is_prepared_from_the_changes_page_and_recorded(cas
     assert data.startswith(b"%PDF") and name == "F-1-supervision-pack.pdf" and mime == "application/pdf"
     assert sup.get("download_button")
     row = store().clinic().audit_rows(map_id=cases["fine"])[-1]
-    assert (row.actor, row.action, row.detail) == ("sue", "export", "supervision-pdf clinician")
+    version = store().version(cases["fine"])
+    assert (row.actor, row.action, row.detail) == ("sue", "export", f"supervision-pdf clinician version {version}")
 
 
 def test_personal_mode_the_local_therapist_has_the_caseload_replay_and_changes():
@@ -256,3 +257,60 @@ def test_personal_mode_the_local_therapist_has_the_caseload_replay_and_changes()
     review = store().reviews(made["fine"])[-1]
     assert (review.version, review.reviewer) == (v, "therapist")
     assert store().clinic().audit_rows() == []  # personal mode keeps no trail
+
+
+def test_the_replay_worked_out_once_is_never_given_for_other_content_after_a_restore(tmp_path):
+    """Replay keeps each map's stops and drawings for the next steps and sessions, keyed by what the map holds:
+    after a restore from an older backup the same version number can hold another map, and the replay shows
+    that one."""
+    from ditmap.model import empty_map
+    from ditmap.operations import AddItem
+
+    s = store()
+    map_id = s.create_map("R.", empty_map("R-1", "Dr T")).id
+
+    def add(*ops) -> None:
+        for op in ops:
+            s.apply(map_id, op, base_version=s.version(map_id))
+
+    def person(pid: str, alias: str) -> AddItem:
+        return AddItem(kind="person", item={"id": pid, "alias": alias, "role": "friend",
+                                            "position": {"x": 100, "y": 50}})
+
+    add(AddItem(kind="session", item={"id": "s1", "number": 1, "phq9": 12}), person("ann", "Ann"))
+    s.backup(tmp_path / "older.sqlite3")
+    add(AddItem(kind="session", item={"id": "s2", "number": 2, "phq9": 11}), person("bob", "Bob"))
+    at = page(app(map=map_id), "replay")
+    assert not at.exception and {p["id"] for p in drawing(at)["people"]} == {"self", "ann", "bob"}
+    version = s.version(map_id)
+
+    s.restore(tmp_path / "older.sqlite3")
+    add(AddItem(kind="session", item={"id": "s2", "number": 2, "phq9": 11}), person("cal", "Cal"))
+    assert s.version(map_id) == version  # the same number, other content
+    again = page(app(map=map_id), "replay")
+    assert not again.exception
+    assert {p["id"] for p in drawing(again)["people"]} == {"self", "ann", "cal"}
+    again.button(key="replay_prev").click().run()
+    assert {p["id"] for p in drawing(again)["people"]} == {"self", "ann"}
+    edits = [t.value for t in again.main.text]
+    assert "Edits in session 1 (2)" in edits and "Added Cal (friend)" not in edits
+    again.button(key="replay_next").click().run()
+    edits = [t.value for t in again.main.text]
+    assert "Added Cal (friend)" in edits and "Added Bob (friend)" not in edits
+
+
+def test_the_replay_buttons_step_from_where_the_slider_is_reported_never_back_past_it():
+    map_id = build_case(store(), "Steps", sessions=8)
+    at = page(app(map=map_id), "replay")
+    assert at.session_state["replay_at"] == 7 and at.select_slider[0].value == 7
+    at.button(key="replay_prev").click().run()
+    assert (at.session_state["replay_at"], at.select_slider[0].value) == (6, 6)
+    # A second click sent before the page showed the first step: the browser still reports the slider at 7.
+    at.select_slider[0].set_value(7)
+    at.button(key="replay_prev").click().run()
+    assert (at.session_state["replay_at"], at.select_slider[0].value) == (6, 6)
+    at.select_slider[0].set_value(2).run()  # the slider itself
+    assert at.session_state["replay_at"] == 2 and "Edits in session 3" in [t.value.split(" (")[0]
+                                                                           for t in at.main.text]
+    at.button(key="replay_next").click().run()
+    assert (at.session_state["replay_at"], at.select_slider[0].value) == (3, 3)

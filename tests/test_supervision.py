@@ -9,6 +9,7 @@ from ditmap.model import DitMap, empty_map
 from ditmap.operations import AddItem, OperationError, RemoveItem, UpdateItem
 from ditmap.store import open_store
 from ditmap.supervision import (
+    Replay,
     change_counts,
     changes_drawing,
     last_review,
@@ -174,3 +175,22 @@ def test_each_session_end_and_snapshot_is_a_checkpoint_so_replay_reads_it_withou
     monkeypatch.setattr(sq, "parse_operation", lambda _text: pytest.fail("an edit was replayed"))
     for version, at in expected.items():
         assert store.map_at(mid, version) == at
+
+
+def test_a_replay_gives_each_stop_the_stored_map_and_is_worked_out_once(built, monkeypatch):
+    store, mid = built
+    store.snapshot(mid, "mid-way")
+    m, v = store.load(mid)
+    replay = Replay.of(store, mid, m, v)
+    assert [s.label for s in replay.stops] == [s.label for s in replay_stops(store.history(mid), m, v,
+                                                                              store.snapshots(mid))]
+    for i, stop in enumerate(replay.stops):
+        assert replay.map(i) == store.map_at(mid, stop.version)
+    assert [e.sentence for e in replay.edits_in(1)] == ["Added session 2", "Added Bob (friend)", "Added Bob, current"]
+    first = replay.frame(2, marked=True)
+    assert first.marks == {("person", "ann"): "removed", ("relationship", "r-ann"): "removed",
+                           ("person", "bob"): "changed"}
+    assert {p.id for p in first.drawn.people} == {"self", "ann", "bob"} and first.map is replay.map(2)
+    assert replay.frame(2, marked=False).marks is None and replay.frame(0, marked=True).marks is None
+    monkeypatch.setattr(store, "map_at", lambda *_a: pytest.fail("read again"))
+    assert replay.frame(2, marked=True) is first  # kept: a step back and forth builds nothing again

@@ -1,6 +1,8 @@
 """`ditmap export FILE --format F -o OUT`: any export of a map file, as the dashboard makes it.
 
-A thin face over `ditmap.exports.export_bytes`. `--format csv` writes a zip when OUT ends in
+A thin face over `ditmap.exports.export_bytes`, for map files the user already holds: nothing is read from
+the store, so there is no map or owner for the permission check to ask about (a saved map is exported with
+`ditmap export-map ID --format F`, checked and recorded). `--format csv` writes a zip when OUT ends in
 `.zip`, else a folder of CSV tables. Problems go to stderr, one line each; exit 1 on bad input
 (a map file that does not load, an unknown pattern, a client version of a data export).
 """
@@ -21,7 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "export", help="export a map: diagram, interactive page, summary, letter draft, or data",
         description="Export a *.ditmap.json map. Every export is pseudonymised (aliases only). "
                     "--client makes the client version (plain words, no notes of any kind); the therapist's "
-                    "private process notes appear only in a clinician export made with --private-notes.")
+                    "private process notes appear only in a clinician export made with --private-notes. "
+                    "FILE is a file you already hold; a map saved in the store is exported with "
+                    "`ditmap export-map ID --format F`, checked against your role and recorded in clinic mode.")
     p.add_argument("file", metavar="FILE", type=Path, help="a .ditmap.json map file")
     p.add_argument("--format", "-f", required=True, choices=FORMAT_NAMES, dest="fmt")
     p.add_argument("--client", action="store_true", help="client version (plain words, nothing private)")
@@ -69,15 +73,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
         written = tables(redact(m, client=False, private_notes=args.private_notes))
         for name, text in written.items():
-            _write(out / name, text.encode("utf-8"))
+            write_atomically(out / name, text.encode("utf-8"))
         print(f"wrote {len(written)} tables to {out}/")
         return 0
-    _write(out, data)
+    write_atomically(out, data)
     print(f"wrote {out} ({len(data):,} bytes)")
     return 0
 
 
-def _write(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     """Write atomically, so an interrupted export never leaves half a file under the real name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

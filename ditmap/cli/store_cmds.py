@@ -68,12 +68,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _as_option(p)
     p.set_defaults(func=cmd_import)
 
-    p = subparsers.add_parser("export-map", help="write a saved map to a .ditmap.json file")
+    p = subparsers.add_parser("export-map", help="write a saved map to a .ditmap.json file, or any export of it",
+                              description="Write a saved map to a .ditmap.json file (whole, for a move or a "
+                                          "backup), or with --format any export of it, as `ditmap export` makes "
+                                          "from a file. In clinic mode the export is checked against the acting "
+                                          "account's role (--as) and recorded in the audit trail.")
     p.add_argument("map_id", metavar="ID")
     p.add_argument("-o", "--output", metavar="FILE", type=Path, required=True)
+    p.add_argument("--format", "-f", dest="fmt", metavar="F", default=None, choices=_format_names(),
+                   help="an export format (as for `ditmap export`: " + ", ".join(_format_names()) + ")")
+    p.add_argument("--client", action="store_true", help="with --format: the client version")
+    p.add_argument("--since", type=int, metavar="VERSION",
+                   help="--format supervision-pdf: list the changes since this version (default: your own "
+                        "last review of the map, else its last review by anyone)")
     _db_option(p)
     _as_option(p)
     p.set_defaults(func=cmd_export_map)
+
+
+def _format_names() -> tuple[str, ...]:
+    from ditmap.exports import FORMAT_NAMES
+
+    return FORMAT_NAMES
 
 
 def _as_option(p: argparse.ArgumentParser) -> None:
@@ -198,9 +214,45 @@ def cmd_import(args: argparse.Namespace) -> int:
 @_guard
 def cmd_export_map(args: argparse.Namespace) -> int:
     from ditmap.services import maps as services
+    from ditmap.services.permissions import Action
 
+    if args.fmt is None and (args.client or args.since is not None):
+        return _fail("export-map: --client and --since go with --format")
+    if args.since is not None and args.fmt != services.SUPERVISION_PACK:
+        return _fail(f"export-map: --since is for --format {services.SUPERVISION_PACK} only")
     store = _store(args)
-    services.export(_who(args, store), store, args.map_id, "ditmap-json", client=False)
-    out = store.export_map(args.map_id, args.output)
-    print(f"wrote {out}")
+    who = _who(args, store)
+    if args.fmt is None:
+        services.check(who, store, Action.EXPORT_CLINICIAN, args.map_id)  # before the map is read
+        services.export(who, store, args.map_id, "ditmap-json", client=False, version=store.version(args.map_id))
+        out = store.export_map(args.map_id, args.output)
+        print(f"wrote {out}")
+        return 0
+    return _export_saved(args, store, who)
+
+
+def _export_saved(args: argparse.Namespace, store, who) -> int:  # type: ignore[no-untyped-def]
+    """`export-map ID --format F`: checked and recorded first (the permission the format needs), then made from
+    the saved map; a supervision pack lists the changes since --since, else since the acting account's review."""
+    from ditmap.cli.export_cmd import write_atomically
+    from ditmap.exports import ExportError, export_bytes
+    from ditmap.services import maps as services
+
+    pack = args.fmt == services.SUPERVISION_PACK
+    services.check(who, store, services.export_action(args.fmt, client=args.client), args.map_id)
+    m, version = store.load(args.map_id)
+    since, label = None, ""
+    if pack:
+        review = services.review_to_compare(who, store, args.map_id) if args.since is None else None
+        start = args.since if args.since is not None else (review.version if review is not None else None)
+        if start is not None:
+            since = store.map_at(args.map_id, start)  # an unknown version: StoreError, one line
+            label = f"version {start}" if review is None else f"the last review (version {start})"
+    try:
+        data, _name, _mime = export_bytes(m, args.fmt, client=args.client, since=since, since_label=label)
+    except ExportError as err:
+        return _fail(f"export-map: {err}")
+    services.export(who, store, args.map_id, args.fmt, client=args.client, version=version)
+    write_atomically(args.output, data)
+    print(f"wrote {args.output} ({len(data):,} bytes)")
     return 0

@@ -92,11 +92,16 @@ def export_action(fmt: str, *, client: bool) -> Action:
     return Action.EXPORT_SUPERVISION if fmt == SUPERVISION_PACK else Action.EXPORT_CLINICIAN
 
 
-def export(identity: Identity, store: Store, map_id: str, fmt: str, *, client: bool) -> None:
-    """Check and record one export (format, clinician or client version) before its bytes are made."""
+def export(identity: Identity, store: Store, map_id: str, fmt: str, *, client: bool,
+           version: int | None = None) -> None:
+    """Check and record one export (format, clinician or client version, and the map's version when the
+    caller knows it) before its bytes are made."""
     clinic = services(store)
     clinic.gate.check(identity, export_action(fmt, client=client), map_id)
-    clinic.record(identity, "export", map_id=map_id, detail=f"{fmt[:20]} {'client' if client else 'clinician'}")
+    detail = f"{fmt[:20]} {'client' if client else 'clinician'}"
+    if version is not None:
+        detail += f" version {int(version)}"
+    clinic.record(identity, "export", map_id=map_id, detail=detail)
 
 
 # --- supervision (issue 15) ---------------------------------------------------------------------------
@@ -122,6 +127,18 @@ def caseload(identity: Identity, store: Store) -> list[tuple[MapInfo, MapSummary
     summaries = store.summaries()
     visible = set(clinic.gate.visible(identity, [i.id for i, _ in summaries]))
     return [(i, s) for i, s in summaries if i.id in visible]
+
+
+def review_to_compare(identity: Identity, store: Store, map_id: str) -> Review | None:
+    """The review a supervision pack counts changes from by default: the acting account's own latest review
+    (a supervisor's "changes since my last review", as on the Changes page); for anyone who has not reviewed
+    the map themselves (its therapist preparing for supervision, the operator, personal mode) its latest
+    review by anyone. None when it was never reviewed."""
+    latest = lambda rs: max(rs, key=lambda r: (r.version, r.at)) if rs else None  # noqa: E731
+    reviews = store.reviews(map_id)
+    mine = [] if identity.personal or identity.operator else \
+        [r for r in reviews if r.reviewer.lower() == identity.name.lower()]
+    return latest(mine) or latest(reviews)
 
 
 def mark_reviewed(identity: Identity, store: Store, map_id: str, *, reviewer: str,

@@ -16,6 +16,7 @@ API for pages (stable; build to this)::
         actions=False,            # True: the toolbar offers the pattern chooser, Re-arrange and Add person
         key="map",                # required, stable; a new key remounts the drawing (and re-fits it)
         on_event=None,            # optional callback(event), called BEFORE the rerun the event caused
+        content_key=None,         # optional: names m and changes by content; built once per process
     )
 
 Events (each given out exactly once, deduplicated by `seq`; ids are checked against the map that was
@@ -57,7 +58,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Hashable
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -70,6 +71,7 @@ from streamlit.runtime import Runtime
 
 from ditmap.model import DitMap, Position
 from ditmap.ui.netview_data import CLOSENESS, CORNERS, build_view, pack
+from ditmap.ui.shared_memo import SharedMemo
 
 ASSETS = Path(__file__).parent / "assets"
 VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
@@ -305,25 +307,61 @@ def pending_event(key: str) -> Any:
 
 def _packed(m: DitMap, key: str, highlight_pattern: str | None, selected: tuple[str, str] | None,
             client_view: bool, read_only: bool, positions: dict[str, Position] | None, height: int,
-            actions: bool, changes: dict[tuple[str, str], str] | None = None) -> bytes:
+            actions: bool, changes: dict[tuple[str, str], str] | None = None,
+            content_key: Hashable | None = None) -> bytes:
     """The element's data; reused while the page passes the very same (frozen) map and options.
 
     A rerun that changed nothing then costs no building at all. The memo holds the map object itself,
     per browser session and key, so identity can be trusted (no id() reuse) and nothing is shared.
+    With `content_key`, the data is also kept process-wide under it and the options (see `network_view`).
     """
-    options = (highlight_pattern, selected, client_view, read_only, int(height), actions, lib_urls(), changes)
+    lib = lib_urls()
+    options = (highlight_pattern, selected, client_view, read_only, int(height), actions, lib, changes)
     memo = st.session_state.get(_MEMO + key)
     if positions is None and memo is not None and memo[0] is m and memo[1] == options:
         return memo[2]
+    if content_key is None or positions is not None:
+        packed = _build(m, lib, highlight_pattern, selected, client_view, read_only, height, actions, changes,
+                        positions)
+    else:
+        packed = prepare(m, content_key=content_key, lib=lib, highlight_pattern=highlight_pattern,
+                         selected=selected, client_view=client_view, read_only=read_only, height=height,
+                         actions=actions, changes=changes)
+    st.session_state[_MEMO + key] = (m, options, packed)
+    return packed
+
+
+def _build(m: DitMap, lib: dict[str, str], highlight_pattern: str | None, selected: tuple[str, str] | None,
+           client_view: bool, read_only: bool, height: int, actions: bool,
+           changes: dict[tuple[str, str], str] | None, positions: dict[str, Position] | None = None) -> bytes:
     data = build_view(m, highlight_pattern=highlight_pattern, selected=selected, client_view=client_view,
                       positions=positions, changes=changes)
-    data["lib"] = options[-2]
+    data["lib"] = lib
     data["height"] = int(height)
     data["ro"] = bool(read_only)
     data["actions"] = bool(actions)
-    packed = pack(data)
-    st.session_state[_MEMO + key] = (m, options, packed)
-    return packed
+    return pack(data)
+
+
+def prepare(m: DitMap, *, content_key: Hashable, lib: dict[str, str], highlight_pattern: str | None = None,
+            selected: tuple[str, str] | None = None, client_view: bool = False, read_only: bool = False,
+            height: int = 620, actions: bool = False, changes: dict[tuple[str, str], str] | None = None) -> bytes:
+    """The drawing's data for `m` under `content_key` and these options: kept process-wide, built once.
+
+    No Streamlit call: a page may prepare the drawings a person is likely to ask for next on a thread of its
+    own (`lib` is `lib_urls()`, read on the script's thread), and `network_view` then only sends them.
+    """
+    shared = (content_key, highlight_pattern, selected, client_view, read_only, int(height), actions,
+              tuple(sorted(lib.items())))
+    hit = _SHARED.get(shared)
+    if hit is not None:
+        return hit
+    return _SHARED.put(shared, _build(m, lib, highlight_pattern, selected, client_view, read_only, height,
+                                      actions, changes))
+
+
+_SHARED: SharedMemo[bytes] = SharedMemo(96)
+"""Packed data of drawings named by content (`content_key`): ~30–100 KB each at 200 people."""
 
 
 _MEMO = "_netview_memo::"
@@ -344,8 +382,15 @@ def network_view(
     key: str,
     changes: dict[tuple[str, str], str] | None = None,
     on_event: Callable[[dict[str, Any]], None] | None = None,
+    content_key: Hashable | None = None,
 ) -> dict[str, Any] | None:
-    """Draw `m`; give the browser's latest new event to `on_event` (before the rerun) or return it."""
+    """Draw `m`; give the browser's latest new event to `on_event` (before the rerun) or return it.
+
+    `content_key`, optional: a value naming `m` and `changes` by content (the map's id and what its version
+    holds, never a version number alone, which can recur after a restore). The drawing's data is then built
+    once per process for that content and these options, and reused by every rerun and browser session
+    that draws the same (Replay's stops: each built once, not at every step).
+    """
 
     def deliver() -> None:
         # Runs at the start of the rerun the event caused, before the page script: the page can save a
@@ -356,7 +401,8 @@ def network_view(
                 on_event(event)
 
     result = _component(key=key, data=_packed(m, key, highlight_pattern, selected, client_view, read_only,
-                                              positions, height, actions, changes), height="content",
+                                              positions, height, actions, changes, content_key),
+                        height="content",
                         on_event_change=deliver)
     event = _take_event(key, getattr(result, "event", None))
     # Events from the next interaction are checked against the map the person saw and clicked on.
@@ -365,4 +411,4 @@ def network_view(
     return event
 
 
-__all__ = ["checked_event", "network_view"]
+__all__ = ["checked_event", "lib_urls", "network_view", "prepare"]

@@ -66,7 +66,8 @@ def _export_dialog(opened: state.Opened) -> None:
     pattern = st.session_state.get("highlight_pattern")
     pattern = pattern if pattern in opened.map.patterns_by_id else None
     try:
-        map_services.export(state.identity(), state.store(), opened.id, f.name, client=client_version)
+        map_services.export(state.identity(), state.store(), opened.id, f.name, client=client_version,
+                            version=opened.version)
     except Refused as refused:
         st.error(md(str(refused)))
         return

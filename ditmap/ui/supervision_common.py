@@ -10,12 +10,10 @@ import streamlit as st
 from ditmap.model import DitMap
 from ditmap.services import maps as map_services
 from ditmap.services.permissions import Action, Refused
-from ditmap.store.base import Edit
 from ditmap.ui import common, shell, state
 from ditmap.ui.edits import escape_md as md
 
 _VERSIONS = "_supervision_versions"
-_HISTORY = "_supervision_history"
 KEEP = 40
 
 
@@ -34,28 +32,19 @@ def require_history() -> state.Opened | None:
     return opened
 
 
-def map_at(map_id: str, version: int) -> DitMap:
-    """The map at a version, kept per browser session (a version never changes; nothing is shared)."""
-    memo: OrderedDict[tuple[str, int], DitMap] = st.session_state.setdefault(_VERSIONS, OrderedDict())
-    key = (map_id, version)
+def map_at(opened: state.Opened, version: int) -> DitMap:
+    """The open map at a version, kept per browser session under the open map's content key as well (the
+    same version number can hold other content after a restore); nothing is shared between sessions."""
+    memo: OrderedDict[tuple, DitMap] = st.session_state.setdefault(_VERSIONS, OrderedDict())
+    key = (opened.id, opened.key, version)
     if key in memo:
         memo.move_to_end(key)
         return memo[key]
-    m = state.store().map_at(map_id, version)
+    m = opened.map if version == opened.version else state.store().map_at(opened.id, version)
     memo[key] = m
     while len(memo) > KEEP:
         memo.popitem(last=False)
     return m
-
-
-def history(map_id: str, version: int) -> list[Edit]:
-    """Every edit of the map up to `version` (its current one), read once per version per session."""
-    known = st.session_state.get(_HISTORY)
-    if known is not None and known[0] == (map_id, version):
-        return known[1]
-    edits = state.store().history(map_id)
-    st.session_state[_HISTORY] = ((map_id, version), edits)
-    return edits
 
 
 def open_case(map_id: str, page: str) -> None:

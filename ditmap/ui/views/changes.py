@@ -94,12 +94,12 @@ def _pack(opened: state.Opened, a: int, since: str) -> None:
     if st.button("Prepare supervision pack (PDF)", key="pack_prepare"):
         try:
             map_services.export(state.identity(), state.store(), opened.id, map_services.SUPERVISION_PACK,
-                                client=False)
+                                client=False, version=opened.version)
         except Refused as refused:
             st.warning(md(str(refused)), icon=":material/block:")
             return
         try:
-            data, name, mime = export_bytes(opened.map, map_services.SUPERVISION_PACK, since=map_at(opened.id, a),
+            data, name, mime = export_bytes(opened.map, map_services.SUPERVISION_PACK, since=map_at(opened, a),
                                             since_label=since)
         except ExportError as err:
             st.error(md(str(err)))
@@ -131,7 +131,7 @@ def main() -> None:
     a, b = min(a, b), max(a, b)
     since = (f"since your last review (version {mine.version}, {mine.at:%Y-%m-%d})" if mine and a == mine.version
              else f"from version {a} to version {b}")
-    before, after = map_at(opened.id, a), map_at(opened.id, b)
+    before, after = map_at(opened, a), map_at(opened, b)
     d = state.store().diff(opened.id, a, b)
     drawn, marks = changes_drawing(before, after, d)
     counts = change_counts(marks)
