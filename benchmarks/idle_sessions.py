@@ -88,13 +88,13 @@ class StreamClient:
     _full_started: bool = False
     _log: deque = field(default_factory=lambda: deque(maxlen=300))
 
-    async def open(self, timeout: float = 30) -> float:
+    async def open(self, timeout: float = 30, tries: int = 3) -> float:
         """Connect and ask for the first run (the page at `query`); ms until that run finished."""
         host = self.url.split("://", 1)[1]
         self.ws = await connect(f"ws://{host}/_stcore/stream", origin=self.url, subprotocols=["streamlit"],
                                 max_size=None, open_timeout=60)
         self._reader = asyncio.create_task(self._read())
-        return await self.rerun_or_retry(timeout)
+        return await self.rerun_or_retry(timeout, tries)
 
     async def rerun_or_retry(self, timeout: float = 30, tries: int = 3) -> float:
         """`rerun`; if that run never comes, count it in `lost` and ask again (as a user presses R again),
@@ -256,11 +256,16 @@ class Step:
 
 
 async def _open_many(clients: list[StreamClient], parallel: int) -> list[float]:
+    """Open `clients`, `parallel` at a time: ms to each first run, inf for a session whose first run never
+    came (asked twice, 20 s each; it stays connected, and counts in `lost`)."""
     sem = asyncio.Semaphore(parallel)
 
     async def one(c: StreamClient) -> float:
         async with sem:
-            return await c.open()
+            try:
+                return await c.open(timeout=20, tries=2)
+            except TimeoutError:
+                return math.inf
 
     return list(await asyncio.gather(*(one(c) for c in clients)))
 
@@ -340,16 +345,24 @@ async def measure(url: str, query: str, pid: int, steps: list[int], runs: int, s
 
 
 def crossing(sessions: list[int], ratios: list[float], limit: float = 2.0) -> str:
-    """Where `ratios` (one per session count, rising counts) first passes `limit`, in words."""
-    if ratios and ratios[0] > limit:
+    """Where `ratios` (one per session count, rising counts) passes `limit` for good, in words: between
+    the last step within it and the next, interpolated on a log scale. An earlier step past it that a
+    later one undoes (noise on a shared machine) is named too."""
+    if not sessions:
+        return "no steps"
+    within = [i for i, r in enumerate(ratios) if r <= limit]
+    if not within:
         return f"passes {limit:g} at the first step ({sessions[0]} idle sessions)"
-    for (a, ra), (b, rb) in zip(zip(sessions, ratios, strict=True), zip(sessions[1:], ratios[1:], strict=True),
-                                strict=False):
-        if rb > limit >= ra:
-            x = math.log2(a) + (limit - ra) / (rb - ra) * (math.log2(b) - math.log2(a))
-            return (f"passes {limit:g} between {a} and {b} idle sessions "
-                    f"(about {2 ** x:.0f}, interpolated on a log scale)")
-    return f"stays within {limit:g} up to {sessions[-1]} idle sessions (the last step run)" if sessions else "no steps"
+    i = within[-1]
+    if i == len(ratios) - 1:
+        return f"stays within {limit:g} up to {sessions[-1]} idle sessions (the last step run)"
+    a, b, ra, rb = sessions[i], sessions[i + 1], ratios[i], ratios[i + 1]
+    x = math.log2(a) + (limit - ra) / (rb - ra) * (math.log2(b) - math.log2(a))
+    said = f"passes {limit:g} between {a} and {b} idle sessions (about {2 ** x:.1f}, interpolated on a log scale)"
+    early = [n for n, r in zip(sessions[:i], ratios[:i], strict=True) if r > limit]
+    if early:
+        said += f"; {', '.join(map(str, early))} passed it once, and a later step came back within it"
+    return said
 
 
 HEADER = (f"{'idle':>5} {'probe ms':>9} {'(min-max)':>13} {'ratio':>6} {'quiet ms':>9} {'ratio':>6} "

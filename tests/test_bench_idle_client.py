@@ -75,6 +75,10 @@ def test_a_simulated_session_opens_the_map_and_its_live_poll_runs_each_second(ap
 
 
 def test_the_crossing_is_interpolated_on_a_log_scale_between_the_steps_around_it() -> None:
-    assert crossing([1, 2, 4, 8], [1.0, 1.2, 1.5, 2.5]).startswith("passes 2 between 4 and 8 idle sessions (about 6,")
+    assert crossing([1, 2, 4, 8], [1.0, 1.2, 1.5, 2.5]).startswith("passes 2 between 4 and 8 idle sessions (about 5.7,")
     assert crossing([1, 2], [1.0, 1.5]) == "stays within 2 up to 2 idle sessions (the last step run)"
     assert crossing([4, 8], [2.5, 3.0]).startswith("passes 2 at the first step")
+    # A noisy step past 2 that a later step undoes is named, and the crossing is where it passes for good.
+    noisy = crossing([1, 2, 4, 8, 16, 32], [1.0, 0.97, 1.49, 2.14, 1.62, 3.17])
+    assert noisy.startswith("passes 2 between 16 and 32 idle sessions (about 19.0,"), noisy
+    assert "8 passed it once" in noisy
