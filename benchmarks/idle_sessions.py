@@ -1,7 +1,7 @@
 """How many idle sessions one app process holds before an unchanged rerun takes twice as long as with one.
 
 Run: `python benchmarks/idle_sessions.py [--runs 7] [--steps 1,2,4,...] [--max 128] [--all] [--paired]
-[--no-post-script-gc]`.
+[--post-script-gc]`.
 
 Issue 14's last figure. One real server (`streamlit run streamlit_app.py`, personal mode, a SQLite store
 holding one sample map) on loopback. An *idle session* is a browser tab with the map open, doing nothing,
@@ -32,8 +32,9 @@ interpolated on a log scale between the steps around it. The load generator shar
 the server; its own CPU is printed too.
 
 Streamlit collects garbage (`gc.collect(2)`, the whole process) after every script run, fragment runs
-included (`runner.postScriptGC`, on by default). `--no-post-script-gc` starts the app with it off, to
-show what that collection costs each idle session's poll.
+included (`runner.postScriptGC`, on by Streamlit's default). ditmap's `.streamlit/config.toml` turns it
+off, as measured here; `--post-script-gc` starts the app with it on, to show what that collection costs
+each idle session's poll.
 """
 
 from __future__ import annotations
@@ -378,7 +379,7 @@ def _print_row(s: Step, base: float) -> None:
           f"{s.server_cpu:13.0f} {s.rss_mb:7.0f} {s.client_cpu:15.0f} {s.open_ms:8.0f} {s.lost:5d}", flush=True)
 
 
-def _start_app(tmp: Path, post_script_gc: bool = True):  # type: ignore[no-untyped-def]
+def _start_app(tmp: Path, post_script_gc: bool = False):  # type: ignore[no-untyped-def]
     from ditmap.fileformat import load
     from ditmap.samples import sample_paths
     from ditmap.store import open_store
@@ -388,8 +389,8 @@ def _start_app(tmp: Path, post_script_gc: bool = True):  # type: ignore[no-untyp
     sample = sample_paths()[0]
     info = open_store(db).create_map(sample.name.removesuffix(".ditmap.json"), load(sample))
     env = {"DITMAP_DB": str(db)}
-    if not post_script_gc:  # Streamlit's full collection after every run, fragment runs included
-        env["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "false"
+    if post_script_gc:  # Streamlit's default: a full collection after every run, fragment runs included
+        env["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "true"
     server = StreamlitServer(ROOT / "streamlit_app.py", env, log=tmp / "server.log")
     return server, info
 
@@ -403,16 +404,16 @@ def main() -> None:
                     help="run every step (by default the run stops after two steps in a row past ratio 2)")
     ap.add_argument("--paired", action="store_true",
                     help="alternate each probe with a quiet one (all idle sessions but one holding their polls)")
-    ap.add_argument("--no-post-script-gc", action="store_true",
-                    help="start the app with runner.postScriptGC off (Streamlit collects garbage after every run)")
+    ap.add_argument("--post-script-gc", action="store_true",
+                    help="start the app with runner.postScriptGC on (Streamlit's default; ditmap turns it off)")
     args = ap.parse_args()
     steps = sorted({int(s) for s in args.steps.split(",") if s.strip() and 0 < int(s) <= args.max})
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        server, info = _start_app(Path(tmp), post_script_gc=not args.no_post_script_gc)
+        server, info = _start_app(Path(tmp), post_script_gc=args.post_script_gc)
         try:
-            gc_note = "off" if args.no_post_script_gc else "on (Streamlit's default)"
+            gc_note = "on (Streamlit's default)" if args.post_script_gc else "off (as ditmap ships)"
             print(f"runner.postScriptGC {gc_note}")
             print(f"Map page of the sample map '{info.name}' (personal mode, SQLite): an unchanged full rerun from"
                   f" a probe session, median of {args.runs} probes per step, beside idle sessions polling each second")
