@@ -31,6 +31,11 @@ drawn, positions against the model's range, so a forged or stale event is droppe
     {"type": "link", "relationship": str, "pattern": str, "strength": 1 | 2 | 3, "example": str,
      "seq": int}              # "this pattern shows here" (a relationship clicked with a pattern lit)
 
+Nothing typed is lost to a dropped connection: the browser keeps each edit (`add_related`, `link`, `move`)
+and sends it again every few seconds until the drawing's data says the session took it (`ack`, the newest
+sequence number taken). Streamlit drops a trigger sent while its websocket is down (a process stopped behind
+the proxy, a tablet's Wi-Fi gone for a moment); after the reconnect, the session takes it.
+
 Two ways to receive them:
 - `on_event=handler` (preferred): the handler runs at the start of the rerun, before the page script,
   like a widget's on_change; save a move (`MovePerson(id=..., x=..., y=...)`) or set the selection there,
@@ -287,11 +292,23 @@ def _checked_link(raw: dict[str, Any], seq: int, relationships: Collection[str],
 
 
 def _take_event(key: str, raw: Any) -> dict[str, Any] | None:
-    """A new, valid event for the map drawn under `key`, marked as seen so that it is given out once."""
+    """A new, valid event for the map drawn under `key`, marked as seen so that it is given out once.
+
+    Every event looked at (valid or not) is acknowledged to the browser (`acknowledged`), which keeps
+    sending an edit until then: a trigger sent while the connection was down never arrives.
+    """
     ids = st.session_state.get(_IDS + key)
-    if ids is None:
+    if ids is None:  # not drawn yet in this session: not looked at, so not acknowledged (sent again)
         return None
+    seq = event_seq(raw)
+    if seq is not None and seq > st.session_state.get(_ACK + key, -1):
+        st.session_state[_ACK + key] = seq
     return first_delivery(key, checked_event(raw, *ids))
+
+
+def acknowledged(key: str) -> int | None:
+    """The newest sequence number this session took from the drawing under `key` (None: none yet)."""
+    return st.session_state.get(_ACK + key)
 
 
 def pending_event(key: str) -> Any:
@@ -311,7 +328,8 @@ def _packed(m: DitMap, key: str, highlight_pattern: str | None, selected: tuple[
     A rerun that changed nothing then costs no building at all. The memo holds the map object itself,
     per browser session and key, so identity can be trusted (no id() reuse) and nothing is shared.
     """
-    options = (highlight_pattern, selected, client_view, read_only, int(height), actions, lib_urls(), changes)
+    options = (highlight_pattern, selected, client_view, read_only, int(height), actions, acknowledged(key),
+               lib_urls(), changes)
     memo = st.session_state.get(_MEMO + key)
     if positions is None and memo is not None and memo[0] is m and memo[1] == options:
         return memo[2]
@@ -321,6 +339,7 @@ def _packed(m: DitMap, key: str, highlight_pattern: str | None, selected: tuple[
     data["height"] = int(height)
     data["ro"] = bool(read_only)
     data["actions"] = bool(actions)
+    data["ack"] = acknowledged(key)
     packed = pack(data)
     st.session_state[_MEMO + key] = (m, options, packed)
     return packed
@@ -329,6 +348,7 @@ def _packed(m: DitMap, key: str, highlight_pattern: str | None, selected: tuple[
 _MEMO = "_netview_memo::"
 _IDS = "_netview_ids::"
 _SEEN = "_netview_seq::"
+_ACK = "_netview_ack::"
 
 
 def network_view(
