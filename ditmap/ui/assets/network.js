@@ -266,7 +266,7 @@ class MapView {
     this.counter = (this.counter + 1) % 1000;
     ev.seq = Date.now() * 1000 + this.counter;
     this.send("event", ev);
-    if (KEPT_TYPES.has(ev.type)) keepUntilAcked(ev, this);
+    if (KEPT_TYPES.has(ev.type) && this.data && !this.data.ro) keepUntilAcked(ev, this);
   }
 
   // Where each corner's label sits: just beyond the farthest person in that sector (at least the
@@ -349,7 +349,7 @@ class MapView {
 
   update(data) {
     this.data = data;
-    if (data.actions) acknowledge(data.ack, this);
+    if (!data.ro) acknowledge(data.ack, this); // the one drawing on a page that edits
     if (this.cssLink.getAttribute("href") !== data.lib.css) this.cssLink.setAttribute("href", data.lib.css);
     if (this.appCssLink.getAttribute("href") !== data.lib.appcss) this.appCssLink.setAttribute("href", data.lib.appcss);
     this.canvasBox.style.height = `${data.height}px`;
