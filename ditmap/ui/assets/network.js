@@ -163,8 +163,8 @@ const MAX_LABEL_FACTOR = 2.2; // people's names grow at most this much, so neigh
 // sequence number, so sending it again to the same session does nothing twice; after a reconnect to
 // another process the new session takes it. Kept at module level: a reconnect may remount the drawing.
 const KEPT_TYPES = new Set(["add_related", "link", "move"]);
-const RESEND_MS = 2500;
-const KEEP_TRIES = 24; // about a minute; the page says "Connecting" meanwhile
+const RESEND_MS = 4000; // longer than a busy server's rerun: a resend costs the session a rerun
+const KEEP_TRIES = 15; // about a minute; the page says "Connecting" meanwhile
 const UNACKED = { events: [], view: null, timer: null, tries: 0 };
 
 function keepUntilAcked(ev, view) {
@@ -189,7 +189,11 @@ function resendUnacked() {
 
 function acknowledge(ack, view) {
   UNACKED.view = view;
-  if (typeof ack !== "number") return;
+  if (typeof ack !== "number") {
+    // A session that has taken nothing yet: after a reconnect to another process, send at once.
+    if (UNACKED.events.length) setTimeout(() => UNACKED.events.length && view.send("event", UNACKED.events[0]), 0);
+    return;
+  }
   const before = UNACKED.events.length;
   UNACKED.events = UNACKED.events.filter((ev) => ev.seq > ack);
   if (UNACKED.events.length !== before) UNACKED.tries = 0;
