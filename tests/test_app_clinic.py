@@ -83,3 +83,51 @@ def test_a_client_device_is_held_in_its_map(monkeypatch):
     with pytest.raises(ValueError):
         at.switch_page("ditmap/ui/pages/history.py")
     assert "client_view_off" not in [b.key for b in at.button] and "share_create" not in [b.key for b in at.button]
+
+
+def _tablet(monkeypatch, map_id: str):
+    """A client's device that redeemed a share of `map_id` (made by ann); returns (the share, its Shares)."""
+    from ditmap.accounts.shares import Shares
+    from ditmap.accounts.signin import Accounts
+    from ditmap.services.permissions import Gate
+
+    c = store().clinic()
+    shares = Shares(Accounts(c, hasher=FAST), Gate(c))
+    new = shares.create(Identity("ann", frozenset({"therapist"})), map_id)
+    token, share = shares.redeem(token=new.token)
+    monkeypatch.setattr("ditmap.ui.access.cookie_token", lambda: token)
+    return share, shares
+
+
+def _add(at, alias: str):
+    at.text_input(key="add_person:alias").input(alias)
+    return at.button(key="FormSubmitter:add_person-Add person").click().run()
+
+
+def test_a_client_adds_a_person_recorded_as_the_client_and_is_told_plainly_what_was_not_saved(monkeypatch):
+    ann_map, _ = _maps()
+    clinic_session(monkeypatch, "ann", {"therapist"}, owns=ann_map)
+    _tablet(monkeypatch, ann_map)
+    at = page(app(), "people")
+    assert [t.value for t in at.title] == ["People in your life"]
+    at = _add(at, "")
+    assert any("Nothing was changed" in e.value and "a person needs a name" in e.value for e in at.error)
+    at = _add(at, "Newcomer")
+    assert "Newcomer" in [p.alias for p in store().load(ann_map)[0].people]
+    (row,) = [r for r in store().clinic().audit_rows(map_id=ann_map) if r.action == "edit"]
+    assert (row.actor, row.role, row.outcome) == ("client", "client", "ok") and "Newcomer" not in str(row)
+
+
+def test_an_edit_sent_after_the_share_ended_is_refused_and_recorded(monkeypatch):
+    ann_map, _ = _maps()
+    clinic_session(monkeypatch, "ann", {"therapist"}, owns=ann_map)
+    share, shares = _tablet(monkeypatch, ann_map)
+    at = page(app(), "people")
+    before = store().version(ann_map)
+    shares.end(Identity("ann", frozenset({"therapist"})), share.id)  # *End sharing*, before the tablet's next check
+    at = _add(at, "Latecomer")  # the form's callback runs before the page checks the session again
+    assert store().version(ann_map) == before
+    assert "Latecomer" not in [p.alias for p in store().load(ann_map)[0].people]
+    assert [t.value for t in at.title] == ["Signed out"]
+    refused = [r for r in store().clinic().audit_rows(map_id=ann_map) if r.outcome == "refused"]
+    assert refused and refused[-1].actor == "client" and "session ended" in refused[-1].detail

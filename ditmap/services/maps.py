@@ -7,6 +7,7 @@ mode): ids, versions and format names only, never the map's content.
 from __future__ import annotations
 
 from ditmap.accounts.model import SUPERVISOR, THERAPIST, Identity
+from ditmap.audit import REFUSED
 from ditmap.caseload import MapSummary
 from ditmap.model import DitMap
 from ditmap.operations import AddItem, Operation, UpdateItem
@@ -53,6 +54,12 @@ def open_map(identity: Identity, store: Store, map_id: str) -> None:
 def record(identity: Identity, store: Store, action: str, map_id: str) -> None:
     """Record a change to a map's place in the list (rename, archive, delete …), after it was checked."""
     services(store).record(identity, action, map_id=map_id)
+
+
+def record_refusal(identity: Identity, store: Store, action: Action, map_id: str, *, why: str) -> None:
+    """Record an action refused outside the gate (e.g. the acting session ended before it arrived)."""
+    services(store).record(identity, "refused", map_id=map_id, detail=f"{Action(action)} ({why})"[:80],
+                           outcome=REFUSED)
 
 
 def check(identity: Identity, store: Store, action: Action, map_id: str | None = None) -> None:

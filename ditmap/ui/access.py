@@ -88,6 +88,21 @@ def resolve() -> Identity | None:
     return who
 
 
+ENDED = "Not saved: this session has ended. Sign in again (or ask your therapist for a new share)."
+
+
+def acting() -> Identity | None:
+    """Who is acting at the moment of an action, checked again: None when the session (or the client's share)
+    has ended since this page's last run. A widget's callback runs before the run's own check (`resolve`),
+    with the identity of the previous run, so an edit sent just after *End sharing*, a sign-out elsewhere or
+    the idle timeout would otherwise still be saved."""
+    c = clinic()
+    if c.mode() != CLINIC or c.accounts is None:
+        return state.identity()
+    live = c.accounts.live(cookie_token(), address=address())
+    return live.identity if live is not None else None
+
+
 def stop_without_identity() -> None:
     """The page for a browser with no identity: set-up notice (personal mode elsewhere) or signed out."""
     if clinic().mode() != CLINIC:

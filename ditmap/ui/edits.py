@@ -20,12 +20,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from ditmap.accounts.model import Identity
 from ditmap.integrity import Problem
 from ditmap.operations import Operation, OperationError
 from ditmap.services import maps as map_services
 from ditmap.services.permissions import Refused
 from ditmap.store.base import Conflict, Edit, StoreError
-from ditmap.ui import state, texts
+from ditmap.ui import access, state, texts
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,9 @@ def apply(op: Operation, *, where: str, base_version: int | None = None, conflic
     if opened is None:
         _problems(where, [Problem("", "No map is open.")])
         return False
-    who = state.identity()
+    who = _acting(opened.id, where)
+    if who is None:
+        return False
     try:  # a refusal (e.g. a supervisor editing) is said plainly and recorded; nothing is sent
         map_services.check(who, state.store(), map_services.action_for(op), opened.id)
     except Refused as refused:
@@ -96,6 +99,21 @@ def apply(op: Operation, *, where: str, base_version: int | None = None, conflic
     state.remember(state.Opened(opened.id, applied.version, applied.map, opened.name))
     st.session_state[NOTICE] = applied.edit.sentence or sentence
     return True
+
+
+def _acting(map_id: str, where: str | None) -> Identity | None:
+    """The identity checked again now (`access.acting`); when its session has ended, the edit is refused:
+    recorded in the audit trail and said plainly (beside `where`, or as the page's notice)."""
+    who = access.acting()
+    if who is not None:
+        return who
+    last = state.identity()
+    map_services.record_refusal(last, state.store(), map_services.Action.EDIT, map_id, why="session ended")
+    if where is None:
+        st.session_state[NOTICE] = access.ENDED
+    else:
+        _problems(where, [Problem("", access.ENDED)])
+    return None
 
 
 _OWN = "_own_versions"
@@ -182,8 +200,11 @@ def _step(*, redo: bool) -> None:
     opened = state.current()
     if opened is None:
         return
+    who = _acting(opened.id, None)
+    if who is None:
+        return
     try:
-        applied = map_services.step(state.identity(), state.store(), opened.id, redo=redo, author=state.author())
+        applied = map_services.step(who, state.store(), opened.id, redo=redo, author=state.author())
     except Refused as refused:
         st.session_state[NOTICE] = str(refused)
         return

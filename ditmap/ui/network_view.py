@@ -16,7 +16,7 @@ API for pages (stable; build to this)::
         actions=False,            # True: the toolbar offers the pattern chooser, Re-arrange and Add person
         key="map",                # required, stable; a new key remounts the drawing (and re-fits it)
         on_event=None,            # optional callback(event), called BEFORE the rerun the event caused
-        content_key=None,         # optional: names m and changes by content; built once per process
+        content_key=None,         # optional, read-only drawings: names m and changes by content; built once per process
     )
 
 Events (each given out exactly once, deduplicated by `seq`; ids are checked against the map that was
@@ -31,6 +31,11 @@ drawn, positions against the model's range, so a forged or stale event is droppe
      "seq": int}              # the quick panel (a sector clicked, or Add person): a person + relationship
     {"type": "link", "relationship": str, "pattern": str, "strength": 1 | 2 | 3, "example": str,
      "seq": int}              # "this pattern shows here" (a relationship clicked with a pattern lit)
+
+Nothing typed is lost to a dropped connection: the browser keeps each edit (`add_related`, `link`, `move`)
+and sends it again every few seconds until the drawing's data says the session took it (`ack`, the newest
+sequence number taken). Streamlit drops a trigger sent while its websocket is down (a process stopped behind
+the proxy, a tablet's Wi-Fi gone for a moment); after the reconnect, the session takes it.
 
 Two ways to receive them:
 - `on_event=handler` (preferred): the handler runs at the start of the rerun, before the page script,
@@ -289,11 +294,23 @@ def _checked_link(raw: dict[str, Any], seq: int, relationships: Collection[str],
 
 
 def _take_event(key: str, raw: Any) -> dict[str, Any] | None:
-    """A new, valid event for the map drawn under `key`, marked as seen so that it is given out once."""
+    """A new, valid event for the map drawn under `key`, marked as seen so that it is given out once.
+
+    Every event looked at (valid or not) is acknowledged to the browser (`acknowledged`), which keeps
+    sending an edit until then: a trigger sent while the connection was down never arrives.
+    """
     ids = st.session_state.get(_IDS + key)
-    if ids is None:
+    if ids is None:  # not drawn yet in this session: not looked at, so not acknowledged (sent again)
         return None
+    seq = event_seq(raw)
+    if seq is not None and seq > st.session_state.get(_ACK + key, -1):
+        st.session_state[_ACK + key] = seq
     return first_delivery(key, checked_event(raw, *ids))
+
+
+def acknowledged(key: str) -> int | None:
+    """The newest sequence number this session took from the drawing under `key` (None: none yet)."""
+    return st.session_state.get(_ACK + key)
 
 
 def pending_event(key: str) -> Any:
@@ -316,13 +333,14 @@ def _packed(m: DitMap, key: str, highlight_pattern: str | None, selected: tuple[
     With `content_key`, the data is also kept process-wide under it and the options (see `network_view`).
     """
     lib = lib_urls()
-    options = (highlight_pattern, selected, client_view, read_only, int(height), actions, lib, changes)
+    ack = None if read_only else acknowledged(key)  # only a drawing that edits reads it (network.js)
+    options = (highlight_pattern, selected, client_view, read_only, int(height), actions, ack, lib, changes)
     memo = st.session_state.get(_MEMO + key)
     if positions is None and memo is not None and memo[0] is m and memo[1] == options:
         return memo[2]
-    if content_key is None or positions is not None:
+    if content_key is None or positions is not None or not read_only:  # shared: read-only drawings alone
         packed = _build(m, lib, highlight_pattern, selected, client_view, read_only, height, actions, changes,
-                        positions)
+                        positions, ack)
     else:
         packed = prepare(m, content_key=content_key, lib=lib, highlight_pattern=highlight_pattern,
                          selected=selected, client_view=client_view, read_only=read_only, height=height,
@@ -333,13 +351,15 @@ def _packed(m: DitMap, key: str, highlight_pattern: str | None, selected: tuple[
 
 def _build(m: DitMap, lib: dict[str, str], highlight_pattern: str | None, selected: tuple[str, str] | None,
            client_view: bool, read_only: bool, height: int, actions: bool,
-           changes: dict[tuple[str, str], str] | None, positions: dict[str, Position] | None = None) -> bytes:
+           changes: dict[tuple[str, str], str] | None, positions: dict[str, Position] | None = None,
+           ack: int | None = None) -> bytes:
     data = build_view(m, highlight_pattern=highlight_pattern, selected=selected, client_view=client_view,
                       positions=positions, changes=changes)
     data["lib"] = lib
     data["height"] = int(height)
     data["ro"] = bool(read_only)
     data["actions"] = bool(actions)
+    data["ack"] = ack
     return pack(data)
 
 
@@ -367,6 +387,7 @@ _SHARED: SharedMemo[bytes] = SharedMemo(96)
 _MEMO = "_netview_memo::"
 _IDS = "_netview_ids::"
 _SEEN = "_netview_seq::"
+_ACK = "_netview_ack::"
 
 
 def network_view(

@@ -66,7 +66,10 @@ def _status(map_id: str) -> None:
 
 
 def panel(opened: state.Opened) -> None:
-    with st.expander("Share with client", icon=":material/qr_code_2:"):
+    # Its open state is kept by the server (a key and on_change): the sidebar above it grows when the
+    # client's first edit arrives ("Undo will: …"), and an expander drawn at a new place would close,
+    # hiding *End sharing* from the therapist.
+    with st.expander("Share with client", icon=":material/qr_code_2:", key="share_panel", on_change="rerun"):
         new = st.session_state.get(_NEW)
         if isinstance(new, str):
             st.error(md(new))

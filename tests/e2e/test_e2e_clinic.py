@@ -172,6 +172,23 @@ def test_a_share_puts_the_tablet_in_the_client_view_until_it_is_ended(context_fa
         assert tablet.get_by_role("heading", name="Our map").count() == 1, way_out
         assert tablet.get_by_text("Bob's client").count() == 0
 
+    # The tablet adds a person (the People page's add form: the page's other "name" box edits a chosen person).
+    nav(tablet, "People in your life")
+    add_form = tablet.get_by_test_id("stForm").filter(has=tablet.get_by_role("button", name="Add person"))
+    add_form.get_by_role("textbox", name="name").fill("Newcomer")
+    wait_idle(tablet, SLOW)
+    wait_idle(therapist, SLOW)
+    add_form.get_by_role("button", name="Add person").click()
+    clicked = time.monotonic()
+    drawing = therapist.locator(".nv").first
+    wait_for(lambda: drawing.get_by_role("button", name=re.compile(r"^Newcomer\b")).count() > 0, timeout=10)
+    took = time.monotonic() - clicked
+    assert took < 2.0, f"the tablet's new person took {took:.1f} s to reach the therapist's drawing"
+    assert "Newcomer" in {p.alias for p in open_store(clinic.db).load(clinic.ann_map)[0].people}
+    edits = [r for r in clinic.records().audit_rows(map_id=clinic.ann_map) if r.action == "edit"]
+    assert edits and edits[-1].actor == "client" and edits[-1].role == "client" and edits[-1].outcome == "ok"
+    assert "Newcomer" not in str(clinic.records().audit_rows())  # the trail holds no clinical text
+
     therapist.get_by_role("button", name="End sharing").click()
     ended = time.monotonic()
     tablet.wait_for_url(re.compile(r"/signout\?why=ended"), timeout=5_000)

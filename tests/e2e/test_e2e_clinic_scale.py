@@ -199,10 +199,15 @@ def test_nginx_pins_each_browser_to_a_process_and_a_stopped_process_loses_nothin
         for p in before.people:
             if p.alias.startswith("Proxy"):
                 _sees(a, p.alias, 10.0)
+        # Both edit on at once: device a's page may still be reconnecting (Streamlit drops what is sent
+        # meanwhile; the drawing sends an edit again until the new session acknowledges it).
+        _co_edit(a, b, store, info.id, "After")
+        aliases = [p.alias for p in store.load(info.id)[0].people]
+        assert all(aliases.count(name) == 1 for name in ("ProxyFirst", "ProxySecond", "AfterFirst", "AfterSecond"))
         log = proxy.access_log.read_text()
         assert f"upstream=127.0.0.1:{ports[1]}" in log
         final = store.load(info.id)[0]
-        assert {p.alias for p in final.people} >= {"ProxyFirst", "ProxySecond"}
+        assert {p.alias for p in final.people} >= {"ProxyFirst", "ProxySecond", "AfterFirst", "AfterSecond"}
         store.close()
     finally:
         proxy.stop()

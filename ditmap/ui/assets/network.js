@@ -156,6 +156,49 @@ function drawRelationship(ctx, pts, st, w, colour, arrow, halo) {
 const MIN_LABEL_SCALE = 0.4; // corner labels grow at most 1/0.4 = 2.5x in map units when zoomed out
 const MAX_LABEL_FACTOR = 2.2; // people's names grow at most this much, so neighbours' names don't collide
 
+// An edit (a new person, a link, a move) is kept until the server says it received it (`data.ack`, the
+// newest event sequence number it took), and sent again every few seconds until then. Streamlit drops a
+// trigger sent while its connection is down (a server process stopped behind the proxy, a tablet's Wi-Fi
+// gone for a moment), and the person would lose what they typed. The server gives an event out once per
+// sequence number, so sending it again to the same session does nothing twice; after a reconnect to
+// another process the new session takes it. Kept at module level: a reconnect may remount the drawing.
+const KEPT_TYPES = new Set(["add_related", "link", "move"]);
+const RESEND_MS = 4000; // longer than a busy server's rerun: a resend costs the session a rerun
+const KEEP_TRIES = 15; // about a minute; the page says "Connecting" meanwhile
+const UNACKED = { events: [], view: null, timer: null, tries: 0 };
+
+function keepUntilAcked(ev, view) {
+  UNACKED.events.push(ev);
+  UNACKED.view = view;
+  UNACKED.tries = 0;
+  if (UNACKED.timer === null) UNACKED.timer = setInterval(resendUnacked, RESEND_MS);
+}
+
+function resendUnacked() {
+  const view = UNACKED.view;
+  if (!UNACKED.events.length || ++UNACKED.tries > KEEP_TRIES || !view || view.destroyed) {
+    if (!UNACKED.events.length || UNACKED.tries > KEEP_TRIES) {
+      UNACKED.events = [];
+      clearInterval(UNACKED.timer);
+      UNACKED.timer = null;
+    }
+    return;
+  }
+  view.send("event", UNACKED.events[0]); // oldest first; the next goes once this one is acknowledged
+}
+
+function acknowledge(ack, view) {
+  UNACKED.view = view;
+  if (typeof ack !== "number") {
+    // A session that has taken nothing yet: after a reconnect to another process, send at once.
+    if (UNACKED.events.length) setTimeout(() => UNACKED.events.length && view.send("event", UNACKED.events[0]), 0);
+    return;
+  }
+  const before = UNACKED.events.length;
+  UNACKED.events = UNACKED.events.filter((ev) => ev.seq > ack);
+  if (UNACKED.events.length !== before) UNACKED.tries = 0;
+}
+
 class MapView {
   constructor(root) {
     this.root = root;
@@ -227,6 +270,7 @@ class MapView {
     this.counter = (this.counter + 1) % 1000;
     ev.seq = Date.now() * 1000 + this.counter;
     this.send("event", ev);
+    if (KEPT_TYPES.has(ev.type) && this.data && !this.data.ro) keepUntilAcked(ev, this);
   }
 
   // Where each corner's label sits: just beyond the farthest person in that sector (at least the
@@ -309,6 +353,7 @@ class MapView {
 
   update(data) {
     this.data = data;
+    if (!data.ro) acknowledge(data.ack, this); // the one drawing on a page that edits
     if (this.cssLink.getAttribute("href") !== data.lib.css) this.cssLink.setAttribute("href", data.lib.css);
     if (this.appCssLink.getAttribute("href") !== data.lib.appcss) this.appCssLink.setAttribute("href", data.lib.appcss);
     this.canvasBox.style.height = `${data.height}px`;
