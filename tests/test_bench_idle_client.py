@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from async_support import run_async
 from browser_support import StreamlitServer
 
 from ditmap.fileformat import load
@@ -61,7 +62,7 @@ def test_a_simulated_session_opens_the_map_and_its_live_poll_runs_each_second(ap
         await c.close()
         return opened
 
-    r = asyncio.run(scenario())
+    r = run_async(scenario())
     assert math.isfinite(r["first"]) and r["first"] > 0
     # The default page of a session with a map open is the Map page; its sidebar names the map.
     assert r["pages"].get("") == r["page"], "the first run is not the Map page"

@@ -3,8 +3,6 @@ personal mode elsewhere, clinic pages behind a session, the sign-in cookie's fla
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import pytest
@@ -19,6 +17,7 @@ from ditmap.ui import state
 from ditmap.web.hosts import client_address, host_allowed, host_name, origin_allowed
 from ditmap.web.middleware import Guard
 from ditmap.web.routes import ROUTES
+from tests.async_support import run_async
 from tests.clinic_support import FAST, PASSWORD, empty_map
 
 
@@ -46,9 +45,7 @@ def call(method: str, path: str, *, host: str = "127.0.0.1:8501", client: str = 
     async def send(message):
         sent.append(message)
 
-    # A thread of its own: a session-wide Playwright fixture may already run an event loop in this one.
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, APP(scope, receive, send)).result()
+    run_async(APP(scope, receive, send))
     start = next(m for m in sent if m["type"] == "http.response.start")
     out: dict[str, list[str]] = {}
     for k, v in start["headers"]:
