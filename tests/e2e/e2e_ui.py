@@ -16,9 +16,11 @@ def wait_idle(page: Page, timeout: float = 15_000) -> None:
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout)
 
 
-def goto(page: Page, url: str, timeout: float = 60_000) -> None:
-    """Open `url` and wait for its run (a server's first run imports everything: slow on a busy machine)."""
-    page.goto(url)
+def goto(page: Page, url: str, timeout: float = 60_000, wait_until: str = "load") -> None:
+    """Open `url` and wait for its run (a server's first run imports everything: slow on a busy machine).
+
+    `wait_until="domcontentloaded"` does not wait for the drawing's frame to load."""
+    page.goto(url, wait_until=wait_until)
     page.wait_for_selector("[data-testid=stApp]")
     wait_idle(page, timeout)
 
@@ -99,6 +101,18 @@ def nav(page: Page, title: str) -> None:
     link.click()
     expect(link).to_have_attribute("aria-current", "page", timeout=30_000)  # the run the click starts has begun
     wait_idle(page)
+
+
+def record_frames(page: Page) -> list[bytes]:
+    """Every websocket frame the page receives from the server from now on (what reaches the browser, shown
+    or not); clear the list to start again."""
+    frames: list[bytes] = []
+
+    def on_ws(ws) -> None:
+        ws.on("framereceived", lambda f: frames.append(f if isinstance(f, bytes) else f.encode()))
+
+    page.on("websocket", on_ws)
+    return frames
 
 
 def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from e2e_ui import CLIENT_VIEW_PIN, all_frames_eval, client_view_on, nav, wait_for, wait_idle
+from e2e_ui import CLIENT_VIEW_PIN, all_frames_eval, client_view_on, goto, nav, record_frames, wait_for, wait_idle
 from tests_paths import SAMPLE
 
 from ditmap.fileformat import load
@@ -28,23 +28,6 @@ def _held_sample() -> DitMap:
             "relationships": ("notes", m.relationships)}
     return m.model_copy(update={part: tuple(i.model_copy(update={f: f"{getattr(i, f)} {MARKER}"}) for i in items)
                                 for part, (f, items) in mark.items()})
-
-
-def _record_frames(page) -> list[bytes]:
-    """Every websocket frame the page receives from the server (what reaches the browser, shown or not)."""
-    frames: list[bytes] = []
-
-    def on_ws(ws) -> None:
-        ws.on("framereceived", lambda f: frames.append(f if isinstance(f, bytes) else f.encode()))
-
-    page.on("websocket", on_ws)
-    return frames
-
-
-def goto(page, url: str) -> None:
-    page.goto(url, wait_until="domcontentloaded")  # "load" also waits for the drawing's frame
-    page.wait_for_selector("[data-testid=stApp]")
-    wait_idle(page, SLOW)
 
 
 def heading(page) -> str:
@@ -76,15 +59,15 @@ def test_no_way_out_of_the_held_client_view_without_the_pin(context_factory, ser
     ctx = context_factory()
     page = ctx.new_page()
     page.set_default_timeout(SLOW)
-    frames = _record_frames(page)
+    frames = record_frames(page)
     try:
-        goto(page, f"{server.url}/sessions?map={info.id}")
+        goto(page, f"{server.url}/sessions?map={info.id}", wait_until="domcontentloaded")
         # Personal mode without the client view: no PIN asked; the therapist's notes do reach the browser.
         assert page.get_by_label(re.compile("PIN")).count() == 0
         wait_for(lambda: any(MARKER.encode() in f for f in frames))
         therapist_tab = ctx.new_page()  # a tab already open in the clinician view when the client view goes on
         therapist_tab.set_default_timeout(SLOW)
-        goto(therapist_tab, f"{server.url}/?map={info.id}")
+        goto(therapist_tab, f"{server.url}/?map={info.id}", wait_until="domcontentloaded")
         assert heading(therapist_tab) == "Map"
 
         client_view_on(page)
@@ -100,14 +83,15 @@ def test_no_way_out_of_the_held_client_view_without_the_pin(context_factory, ser
                         f"/sessions?map={info.id}&view=therapist&as=therapist", f"/history?map={info.id}",
                         "/", "/home", "/accounts", f"/?map={other.id}", f"/home?map={other.id}&as=therapist"):
             frames.clear()
-            goto(page, server.url + way_out)  # the address without view=client, view=0, other pages and maps
+            # the address without view=client, view=0, other pages and maps
+            goto(page, server.url + way_out, wait_until="domcontentloaded")
             assert_client_view(page, frames, info.id, way_out)
             assert "Someone Else Q." not in page.content(), way_out
 
         tab = ctx.new_page()  # a new tab
         tab.set_default_timeout(SLOW)
-        tab_frames = _record_frames(tab)
-        goto(tab, f"{server.url}/")
+        tab_frames = record_frames(tab)
+        goto(tab, f"{server.url}/", wait_until="domcontentloaded")
         assert_client_view(tab, tab_frames, info.id, "a new tab")
         tab.close()
 

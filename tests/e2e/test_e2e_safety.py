@@ -8,7 +8,7 @@ import re
 import time
 
 import pytest
-from e2e_ui import all_frames_eval, client_view_on, goto, nav, options, wait_for, wait_idle
+from e2e_ui import all_frames_eval, client_view_on, goto, nav, options, record_frames, wait_for, wait_idle
 from tests_paths import ROOT, SAMPLE
 
 from ditmap.fileformat import load
@@ -27,19 +27,9 @@ def _sample_with_marker() -> DitMap:
     return m.model_copy(update={"sessions": sessions})
 
 
-def _record_frames(page) -> list[bytes]:
-    frames: list[bytes] = []
-
-    def on_ws(ws) -> None:
-        ws.on("framereceived", lambda f: frames.append(f if isinstance(f, bytes) else f.encode()))
-
-    page.on("websocket", on_ws)
-    return frames
-
-
 def test_client_view_never_sends_private_notes_to_the_browser(page, server):
     info = server.store().create_map("privacy", _sample_with_marker())
-    frames = _record_frames(page)
+    frames = record_frames(page)
     goto(page, f"{server.url}/sessions?map={info.id}")
     # Sanity: the clinician's Sessions page does carry the notes to the browser (the check below can fail).
     wait_for(lambda: any(MARKER.encode() in f for f in frames))
