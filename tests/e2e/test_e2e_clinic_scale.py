@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from browser_support import StreamlitServer, free_port
+from browser_support import StreamlitServer, free_port, stop_process
 from e2e_ui import wait_for, wait_idle
 from tests_paths import ROOT, SAMPLE
 
@@ -154,11 +154,7 @@ class Nginx:
         return re.search(r"upstream=(\S+)", line).group(1)
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop_process(self.proc)
 
 
 def test_nginx_pins_each_browser_to_a_process_and_a_stopped_process_loses_nothing(context_factory, pair,
