@@ -6,9 +6,6 @@ see are cached here, keyed by (map id, version); client-view outputs are keyed s
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 import streamlit as st
 
 from ditmap.analysis import Analysis, analyze
@@ -16,6 +13,7 @@ from ditmap.layout import place
 from ditmap.model import DitMap
 from ditmap.operations import SetPositions
 from ditmap.ui import field_sync, state, texts
+from ditmap.ui.shared_memo import SharedMemo
 
 
 def require_map() -> state.Opened:
@@ -53,8 +51,7 @@ def ensure_positions(opened: state.Opened) -> DitMap:
 _PLACED = "_placed_map"
 
 
-_ANALYSES: OrderedDict[tuple[str, str, tuple[int, int]], Analysis] = OrderedDict()
-_ANALYSES_LOCK = threading.Lock()
+_ANALYSES: SharedMemo[Analysis] = SharedMemo(64)
 
 
 def analysis_for(db: str, map_id: str, version: tuple[int, int], m: DitMap) -> Analysis:
@@ -64,17 +61,7 @@ def analysis_for(db: str, map_id: str, version: tuple[int, int], m: DitMap) -> A
     than st.cache_resource, whose argument hashing costs more than the lookup on every rerun. Sharing is
     safe: an `Analysis` is immutable and holds nothing private (the analysis never reads process notes).
     """
-    key = (db, map_id, version)
-    with _ANALYSES_LOCK:
-        if key in _ANALYSES:
-            _ANALYSES.move_to_end(key)
-            return _ANALYSES[key]
-    result = analyze(m)
-    with _ANALYSES_LOCK:
-        _ANALYSES[key] = result
-        while len(_ANALYSES) > 64:
-            _ANALYSES.popitem(last=False)
-    return result
+    return _ANALYSES.get_or_make((db, map_id, version), lambda: analyze(m))
 
 
 def person_options(m: DitMap) -> dict[str, str]:
